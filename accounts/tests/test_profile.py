@@ -1,0 +1,36 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_saves_strategy_and_photo_choice(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("profile"), {"strategy": "uplift"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.strategy, user.keep_images) == ("uplift", False)
+
+
+def test_profile_rejects_an_unknown_strategy_and_changes_nothing(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("profile"), {"strategy": "random", "keep_images": "on"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    user.refresh_from_db()
+    assert (user.strategy, user.keep_images) == ("match", True)
+
+
+def test_profile_needs_a_login(client):
+    response = client.get(reverse("profile"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -1,0 +1,18 @@
+import os
+
+from celery import Celery
+
+from cloudscendo.env import load_dotenv
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
+
+app = Celery("cloudscendo")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def load_project_dotenv() -> None:
+    """Entry points (manage.py, wsgi, the worker) read ./.env; tests do not."""
+    from pathlib import Path
+
+    load_dotenv(Path(__file__).resolve().parent.parent / ".env")

@@ -1,0 +1,297 @@
+"""Cloudscendo settings: one file, every value from the environment.
+
+The defaults run the whole site on a fresh machine with nothing installed:
+SQLite, files under media/, the local emotion model and search index, offline
+video links and Celery tasks run in-process. Production switches each part by
+environment variable; README.md lists them all, as does .env.example.
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from cloudscendo.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"  # git-ignored runtime state of the embedded default
+
+DEBUG = env_bool("DEBUG", True)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    # Embedded default only: one random key per checkout, so sessions survive restarts.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "cloudscendo",
+    "accounts",
+    "moods",
+    "music",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cloudscendo.urls"
+WSGI_APPLICATION = "cloudscendo.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# --- Database -------------------------------------------------------------
+
+def _database(url: str | None) -> dict:
+    if url is None:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
+                "OPTIONS": {"timeout": 20}}
+    if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
+    try:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+
+
+DATABASES = {"default": _database(env_str("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+
+# --- Files: static through whitenoise, captures through django-storages ------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages installed from npm at set-up (never committed, never a CDN).
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# No MEDIA_URL route exists: captures are private and served only by
+# permission-checked views or short-lived presigned URLs.
+
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
+AWS_REGION = env_str("AWS_REGION")
+
+
+def _aws_region(because: str) -> str:
+    return env_required("AWS_REGION", because=because)
+
+
+def _default_storage() -> dict:
+    if STORAGE_BACKEND == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": MEDIA_ROOT, "base_url": None,
+                            "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+    because = "when STORAGE_BACKEND=s3"
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_required("AWS_STORAGE_BUCKET_NAME", because=because),
+            "region_name": _aws_region(because),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
+            "location": env_str("AWS_S3_PREFIX", "captures"),
+            # s3v4 explicitly: us-east-1 presigns SigV2 otherwise (boto3 #2680).
+            "signature_version": "s3v4",
+            "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual"),
+            "default_acl": None,  # objects inherit the bucket's private ownership
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_S3_URL_EXPIRE", 300, minimum=1),
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+
+
+STORAGES = {
+    "default": _default_storage(),
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+
+# --- Backends behind the ports ----------------------------------------------
+
+EMOTION_BACKEND = env_choice("EMOTION_BACKEND", ("local", "rekognition"), "local")
+SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("local", "kendra"), "local")
+VIDEO_BACKEND = env_choice("VIDEO_BACKEND", ("offline", "youtube"), "offline")
+if EMOTION_BACKEND == "rekognition":
+    _aws_region("when EMOTION_BACKEND=rekognition")
+KENDRA_INDEX_ID = env_str("KENDRA_INDEX_ID")
+if SEARCH_BACKEND == "kendra":
+    _aws_region("when SEARCH_BACKEND=kendra")
+    KENDRA_INDEX_ID = env_required("KENDRA_INDEX_ID", because="when SEARCH_BACKEND=kendra")
+YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY")
+if VIDEO_BACKEND == "youtube":
+    YOUTUBE_API_KEY = env_required("YOUTUBE_API_KEY", because="when VIDEO_BACKEND=youtube")
+AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60)
+AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
+
+# Captures (moods app): upload limits and what counts as a confident reading.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+EMOTION_MIN_CONFIDENCE = env_float("EMOTION_MIN_CONFIDENCE", 40.0, minimum=0, maximum=100)
+CAPTURE_STUCK_AFTER_SECONDS = env_int("CAPTURE_STUCK_AFTER_SECONDS", 300, minimum=10)
+
+
+# --- Celery -------------------------------------------------------------------
+
+def _broker_url(url: str | None) -> str:
+    if url is None:
+        return "memory://"
+    if not url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+        raise ImproperlyConfigured("CELERY_BROKER_URL must start with redis://, rediss://, amqp:// or amqps://.")
+    return url
+
+
+CELERY_BROKER_URL = _broker_url(env_str("CELERY_BROKER_URL"))
+# No broker configured: run every task in-process, at commit time of the request.
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True  # results live in the database rows, not in a result backend
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+# Must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A web request must not hang on a dead broker: two quick tries, then the caller decides.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "cloudscendo.tasks.worker_heartbeat_task", "schedule": 30.0},
+}
+
+
+# --- Security -------------------------------------------------------------------
+
+_HTTPS = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+# YouTube embeds refuse to play without a Referer (error 153); this keeps the
+# origin and drops the path for cross-origin requests.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+# --- E-mail, REST, logging -----------------------------------------------------------
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cloudscendo <noreply@localhost>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cloudscendo API",
+    "DESCRIPTION": "Emotion-aware music recommendations.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+}

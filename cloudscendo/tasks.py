@@ -1,0 +1,10 @@
+import socket
+
+from celery import shared_task
+
+from cloudscendo import health
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def worker_heartbeat_task() -> None:
+    health.heartbeat_record(hostname=socket.gethostname())

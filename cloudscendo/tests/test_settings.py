@@ -1,0 +1,65 @@
+"""Settings are parsed strictly: start-up stops with the variable's name."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION_LIKE = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "cloudscendo.example.com",
+}
+
+
+def _django(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"EMOTION_BACKEND": "foo"},
+     "EMOTION_BACKEND='foo' is not allowed; choose one of: local, rekognition."),
+    ({"STORAGE_BACKEND": "s3"},
+     "AWS_STORAGE_BUCKET_NAME must be set when STORAGE_BACKEND=s3."),
+    ({"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "faces"},
+     "AWS_REGION must be set when STORAGE_BACKEND=s3."),
+    ({"SEARCH_BACKEND": "kendra", "AWS_REGION": "eu-west-1"},
+     "KENDRA_INDEX_ID must be set when SEARCH_BACKEND=kendra."),
+    ({"VIDEO_BACKEND": "youtube"},
+     "YOUTUBE_API_KEY must be set when VIDEO_BACKEND=youtube."),
+    ({"DEBUG": "maybe"},
+     "DEBUG='maybe' is not a boolean"),
+    ({"DEBUG": "0"},
+     "SECRET_KEY must be set when DEBUG is off."),
+    ({"DATABASE_URL": "mysql://root@localhost/db"},
+     "DATABASE_URL must start with postgres://, postgresql:// or sqlite://."),
+    ({"CELERY_BROKER_URL": "kafka://localhost"},
+     "CELERY_BROKER_URL must start with redis://, rediss://, amqp:// or amqps://."),
+    ({"UPLOAD_MAX_BYTES": "ten"},
+     "UPLOAD_MAX_BYTES='ten' is not a whole number."),
+])
+def test_a_bad_setting_stops_start_up_naming_the_variable(env, message):
+    result = _django("check", **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_like_variables():
+    result = _django("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_LIKE)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert "WARNINGS" not in result.stderr
+
+
+def test_the_embedded_default_needs_no_variable():
+    result = _django("check")
+
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,203 @@
+"""Shared test wiring: service checks, a real Celery worker process, a real browser.
+
+Tests marked `postgres`, `redis` or `browser` skip with the reason when that
+service is missing, and fail instead when REQUIRE_SERVICES=1 / REQUIRE_BROWSER=1.
+"""
+
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+SHARED_DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+# Headless Chromium without a sandbox (we run as root) and without any of its
+# own network traffic: this machine reaches no outside host.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@functools.cache
+def _missing(marker: str) -> str | None:
+    """Why the service behind a marker cannot be used here, or None when it can."""
+    from django.db import connection
+
+    if marker == "postgres":
+        if connection.vendor != "postgresql":
+            return "needs PostgreSQL: run through `make test`, which sets DATABASE_URL for this pass"
+        url = f"postgres://{connection.settings_dict['HOST'] or '127.0.0.1'}:{connection.settings_dict['PORT'] or 5432}"
+        return None if _reachable(url) else f"PostgreSQL is not reachable at {url}"
+    if marker == "redis":
+        return None if _reachable(TEST_REDIS_URL) else f"Redis is not reachable at {TEST_REDIS_URL}"
+    if marker == "browser":
+        return None if shutil.which(CHROMIUM) else f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, switch in (("postgres", "REQUIRE_SERVICES"), ("redis", "REQUIRE_SERVICES"),
+                           ("browser", "REQUIRE_BROWSER")):
+        if item.get_closest_marker(marker) and (reason := _missing(marker)):
+            if os.environ.get(switch) == "1":
+                pytest.fail(f"{reason} ({switch}=1)", pytrace=False)
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores files in its own folder, never in the developer's media/."""
+    default = settings.STORAGES["default"]
+    if default["BACKEND"].endswith("FileSystemStorage"):
+        settings.MEDIA_ROOT = tmp_path / "media"
+        options = {**default["OPTIONS"], "location": settings.MEDIA_ROOT}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"the shared data folder is missing: {SHARED_DATA}")
+    return SHARED_DATA
+
+
+# --- A real Celery worker process on Redis --------------------------------------
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class WorkerProcess:
+    """`celery worker` in a child process, sharing the test database through PostgreSQL."""
+
+    def __init__(self, *, queues: str, env: dict[str, str]):
+        self.queues, self.env, self.log = queues, env, []
+        self.ready = threading.Event()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        command = [sys.executable, "-m", "celery", "-A", "cloudscendo", "worker", "-P", "solo", "-Q", self.queues,
+                   "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h", "-l", "INFO"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self.ready.wait(60):
+            self.stop()
+            pytest.fail("the Celery worker did not start:\n" + "".join(self.log[-40:]))
+        return self
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.log.append(line)
+            if " ready." in line:
+                self.ready.set()
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.process and self.process.poll() is None:
+            if sig is None:
+                self.process.terminate()
+            else:
+                self.process.send_signal(sig)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+@pytest.fixture
+def redis_broker_url() -> str:
+    import redis
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def celery_worker_process(redis_broker_url, settings) -> Iterator:
+    """Start real worker processes: `start(queues="celery", **extra_env)`; all are stopped at the end."""
+    workers: list[WorkerProcess] = []
+
+    def start(*, queues: str = "celery", **extra_env: str) -> WorkerProcess:
+        env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": redis_broker_url,
+               "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra_env}
+        workers.append(WorkerProcess(queues=queues, env=env).start())
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str = "celery") -> None:
+    """Publish a task by name to a real broker, whatever the test settings' eager mode says."""
+    from celery.exceptions import AlwaysEagerIgnored
+    from kombu import Connection
+
+    from cloudscendo.celery import app
+
+    with Connection(broker_url) as connection, warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlwaysEagerIgnored)  # the test settings are eager; this send is real
+        app.send_task(name, args=args, queue=queue, connection=connection)
+
+
+def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until predicate() is truthy; return its value or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+# --- A real browser ----------------------------------------------------------------
+
+@pytest.fixture
+def browser_page(live_server) -> Iterator:
+    """A Playwright page in Debian's headless Chromium, pointed at the live test server."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes between page actions are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under artifacts/screenshots/ (git-ignored)."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
