@@ -1,0 +1,66 @@
+"""The emotion port: one interface, a local and a cloud implementation chosen by EMOTION_BACKEND.
+
+Only services call get_detector(). Adapters map vendor errors onto the two
+exception types below and set a timeout on every network call.
+"""
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+# Rekognition's vocabulary (FaceDetail.Emotions[].Type), without UNKNOWN.
+EMOTIONS = ("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR")
+
+
+class InputRejected(Exception):
+    """Permanent: this image cannot be analysed (not an image, corrupt, too small...)."""
+
+
+class BackendUnavailable(Exception):
+    """Transient: the backend could not answer now; try again later."""
+
+
+@dataclass(frozen=True)
+class FaceEmotions:
+    box: tuple[float, float, float, float]  # left, top, width, height as fractions of the image size
+    scores: Mapping[str, float]  # every name in EMOTIONS -> 0..100
+
+    def dominant(self) -> tuple[str, float]:
+        emotion = max(EMOTIONS, key=lambda name: self.scores.get(name, 0.0))
+        return emotion, self.scores.get(emotion, 0.0)
+
+    @property
+    def area(self) -> float:
+        return self.box[2] * self.box[3]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    faces: tuple[FaceEmotions, ...]  # largest face first; () when no face was found
+    width: int
+    height: int
+
+
+class Detector(Protocol):
+    def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
+        """Read the faces in an encoded image; storage_name lets a cloud backend read the stored copy."""
+
+
+BACKENDS = {
+    "local": "moods.emotion.local.LocalDetector",
+    "rekognition": "moods.emotion.rekognition.RekognitionDetector",
+}
+
+
+@functools.cache
+def _detector(name: str) -> Detector:
+    return import_string(BACKENDS[name])()
+
+
+def get_detector(name: str | None = None) -> Detector:
+    """Return the process-wide detector for a backend name (default: EMOTION_BACKEND)."""
+    return _detector(name or settings.EMOTION_BACKEND)

@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Strategy
+
+
+class Emotion(models.TextChoices):
+    HAPPY = "HAPPY", "happy"
+    SAD = "SAD", "sad"
+    ANGRY = "ANGRY", "angry"
+    CONFUSED = "CONFUSED", "confused"
+    DISGUSTED = "DISGUSTED", "disgusted"
+    SURPRISED = "SURPRISED", "surprised"
+    CALM = "CALM", "calm"
+    FEAR = "FEAR", "afraid"
+
+
+class MoodCapture(models.Model):
+    """One reading of a user's mood: a photo analysed by a backend, or a mood picked by hand."""
+
+    class Source(models.TextChoices):
+        CAMERA = "camera", "webcam snapshot"
+        UPLOAD = "upload", "uploaded photo"
+        MANUAL = "manual", "picked by hand"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        ANALYSING = "analysing", "analysing"
+        DONE = "done", "done"
+        NO_FACE = "no_face", "no face found"
+        FAILED = "failed", "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="captures")
+    image = models.FileField(blank=True, max_length=255)  # empty once discarded, or for a manual mood
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    emotion = models.CharField("dominant emotion", max_length=10, choices=Emotion.choices, blank=True)
+    confidence = models.FloatField(null=True, blank=True)  # 0-100
+    scores = models.JSONField(default=dict, blank=True)  # every Emotion -> 0-100
+    face_count = models.PositiveSmallIntegerField(default=0)
+    faces = models.JSONField(default=list, blank=True)  # [{"box": [l, t, w, h], "scores": {...}}], fractions
+    group = models.BooleanField(default=False, help_text="Average all faces, weighted by size.")
+    backend = models.CharField(max_length=20, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    strategy = models.CharField(max_length=10, choices=Strategy.choices, default=Strategy.MATCH)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="capture_user_history"),
+            models.Index(fields=["user", "emotion", "-created_at"], name="capture_user_emotion"),
+            models.Index(fields=["status", "created_at"], name="capture_status_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"capture {self.pk} of {self.user_id}: {self.status} {self.emotion}".strip()
