@@ -3,7 +3,7 @@
 import subprocess
 import time
 
-from common import ROOT, django_setup, emit, p50_p95, timings_ms
+from common import ROOT, django_setup, emit, get_ok, p50_p95, timings_ms
 
 
 def setup_rerun_seconds() -> float:
@@ -26,7 +26,7 @@ def main() -> None:
     for label, client, path in [("home, anonymous", anonymous, "/"), ("log-in page", anonymous, "/accounts/login/"),
                                 ("settings, logged in", member, "/accounts/profile/"),
                                 ("/healthz", anonymous, "/healthz")]:
-        p50, p95 = p50_p95(timings_ms(lambda c=client, p=path: c.get(p), repeat=300))
+        p50, p95 = p50_p95(timings_ms(lambda c=client, p=path: get_ok(c, p), repeat=300))
         rows.append([f"GET {path} ({label})", f"{p50:.2f} ms", f"{p95:.2f} ms", "300"])
     emit("Set-up and pages", ["what", "p50", "p95", "runs"], rows,
          ["Page times are server time through Django's test client on SQLite, one process."])

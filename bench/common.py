@@ -18,6 +18,7 @@ def django_setup(database_url: str | None = None) -> Path:
     scratch = Path(tempfile.mkdtemp(prefix="cloudscendo-bench-"))
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(scratch / "media")
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -37,6 +38,14 @@ def timings_ms(function: Callable[[], object], *, repeat: int, warmup: int = 3) 
         function()
         samples.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def get_ok(client, path: str):
+    """GET a page and insist on 200, so a benchmark never times an error page."""
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} answered {response.status_code}")
+    return response
 
 
 def p50_p95(samples: list[float]) -> tuple[float, float]:
