@@ -75,6 +75,16 @@ def _private_media(settings, tmp_path):
         settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The per-process cache holds counters (log-in failures, quotas): no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

@@ -1,7 +1,39 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from accounts import services
 from accounts.models import User
+
+
+def client_ip(request) -> str:
+    """The client's address; behind our TLS proxy, the last hop the proxy appended."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Log-in that refuses to check passwords after too many failures for an account or address."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password.",
+    }
+
+    def clean(self):
+        username, ip = self.data.get("username", ""), client_ip(self.request)
+        if services.login_is_locked(username=username, ip=ip):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked",
+                                        params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60})
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.login_failure_record(username=username, ip=ip)
+            raise
+        services.login_success_record(username=username, ip=ip)
+        return cleaned
 
 
 class SignUpForm(UserCreationForm):

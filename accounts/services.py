@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -32,3 +34,30 @@ def user_delete(*, user: User) -> None:
     for erase in _erasers():
         erase(user=user)
     user.delete()  # rows that point at the user cascade with it
+
+
+def _failure_keys(*, username: str, ip: str) -> tuple[str, str]:
+    return f"login-failures:user:{username.strip().lower()}", f"login-failures:ip:{ip}"
+
+
+def login_is_locked(*, username: str, ip: str) -> bool:
+    """Whether this account or this address has failed too often in the last lock-out window."""
+    user_key, ip_key = _failure_keys(username=username, ip=ip)
+    counts = cache.get_many([user_key, ip_key])
+    return (counts.get(user_key, 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
+            or counts.get(ip_key, 0) >= settings.LOGIN_FAILURES_PER_IP)
+
+
+def login_failure_record(*, username: str, ip: str) -> None:
+    """Count a failed log-in against the account and the address; the window starts at the first failure."""
+    for key in _failure_keys(username=username, ip=ip):
+        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def login_success_record(*, username: str, ip: str) -> None:
+    """Forget the account's failures (not the address's) after a good log-in."""
+    cache.delete(_failure_keys(username=username, ip=ip)[0])

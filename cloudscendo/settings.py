@@ -21,6 +21,7 @@ from cloudscendo.env import (
     env_required,
     env_str,
 )
+from cloudscendo.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # git-ignored runtime state of the embedded default
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cloudscendo.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -257,6 +259,32 @@ X_FRAME_OPTIONS = "DENY"
 # YouTube embeds refuse to play without a Referer (error 153); this keeps the
 # origin and drops the path for cross-origin requests.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def _private_image_hosts() -> tuple[str, ...]:
+    """Where presigned photo URLs point, so the CSP lets the browser show them."""
+    if STORAGE_BACKEND != "s3":
+        return ()
+    options = STORAGES["default"]["OPTIONS"]
+    return (options["endpoint_url"] or f"https://{options['bucket_name']}.s3.{options['region_name']}.amazonaws.com",)
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=_private_image_hosts())
+
+# Log-in throttling, per account and per client address (accounts.services).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+
+
+# --- Cache: per process by default; Redis shared by every process in production ---
+
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must start with redis:// or rediss://.")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                      "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}} if CACHE_URL
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 # --- E-mail, REST, logging -----------------------------------------------------------
