@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cloudscendo
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench setup clean
+.PHONY: run run-prod test lint bench setup clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cloudscendo needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -34,6 +34,26 @@ setup: $(RUNTIME)
 run: setup
 	@echo "Cloudscendo on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production topology on this machine: PostgreSQL + Redis (must be running),
+# gunicorn over HTTPS with a self-signed certificate, a Celery worker and beat.
+PROD := ENV_FILE=.env.prod
+run-prod: $(RUNTIME) .env.prod var/tls/cert.pem
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'cloudscendo'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres cloudscendo
+	$(PROD) $(PY) manage.py migrate --no-input -v 0
+	$(PROD) $(PY) manage.py collectstatic --no-input -v 0
+	$(PROD) $(PY) manage.py check --deploy --fail-level WARNING
+	@echo "Cloudscendo (production settings) on https://127.0.0.1:8443/"
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho -e .env.prod -f Procfile start
+
+.env.prod:
+	$(PY) cloudscendo/prod_env.py > $@
+
+var/tls/cert.pem:
+	mkdir -p var/tls
+	openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=localhost \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout var/tls/key.pem -out $@ 2>/dev/null
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,7 @@ app.autodiscover_tasks()
 
 
 def load_project_dotenv() -> None:
-    """Entry points (manage.py, wsgi, the worker) read ./.env; tests do not."""
+    """Entry points (manage.py, wsgi, the worker) read ./.env, or $ENV_FILE; tests do not."""
     from pathlib import Path
 
-    load_dotenv(Path(__file__).resolve().parent.parent / ".env")
+    load_dotenv(Path(__file__).resolve().parent.parent / os.environ.get("ENV_FILE", ".env"))
