@@ -3,7 +3,7 @@
 import io
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 from skimage import data
 
 
@@ -28,8 +28,8 @@ def blank_jpeg(size: tuple[int, int] = (400, 300)) -> bytes:
 
 
 def y4m_video(image: Image.Image, *, frames: int = 30) -> bytes:
-    """A still image as a YUV4MPEG2 (4:2:0) video, the format Chromium's fake camera reads."""
-    frame = image.convert("RGB").resize((640, 480))
+    """A still image, letterboxed to 640x480, as a YUV4MPEG2 (4:2:0) video: what Chromium's fake camera reads."""
+    frame = ImageOps.pad(image.convert("RGB"), (640, 480), color=(128, 128, 128))
     y, u, v = (np.asarray(plane) for plane in frame.convert("YCbCr").split())
     u, v = (np.asarray(Image.fromarray(p).resize((320, 240), Image.Resampling.BILINEAR)) for p in (u, v))
     header = b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n"
