@@ -4,6 +4,7 @@ Tests marked `postgres`, `redis` or `browser` skip with the reason when that
 service is missing, and fail instead when REQUIRE_SERVICES=1 / REQUIRE_BROWSER=1.
 """
 
+import contextlib
 import functools
 import os
 import shutil
@@ -188,21 +189,31 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
 # --- A real browser ----------------------------------------------------------------
 
 @pytest.fixture
-def browser_page(live_server) -> Iterator:
-    """A Playwright page in Debian's headless Chromium, pointed at the live test server."""
+def browser_launcher(live_server) -> Iterator:
+    """Open Playwright pages in Debian's headless Chromium: `launch(*extra_chromium_args)` returns a page."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # test makes between page actions are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
+    with sync_playwright() as playwright, contextlib.ExitStack() as stack:
+        def launch(*extra_args: str):
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=[*CHROMIUM_ARGS, *extra_args])
+            stack.callback(browser.close)
+            context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+            stack.callback(context.close)
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            return page
+
+        yield launch
+
+
+@pytest.fixture
+def browser_page(browser_launcher):
+    """A Playwright page in Debian's headless Chromium, pointed at the live test server."""
+    return browser_launcher()
 
 
 def screenshot(page, name: str) -> Path:

@@ -12,7 +12,7 @@ from accounts.models import User
 # Each app that stores a user's data names one function `(*, user) -> None` that
 # removes it, stored files included. They run before the user row goes, in one
 # transaction; file deletions are expected to happen on commit.
-USER_DATA_ERASERS: tuple[str, ...] = ()
+USER_DATA_ERASERS: tuple[str, ...] = ("moods.services.user_captures_erase",)
 
 
 def _erasers() -> list[Callable[..., None]]:

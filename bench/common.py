@@ -55,3 +55,8 @@ def p50_p95(samples: list[float]) -> tuple[float, float]:
 
 def emit(title: str, columns: list[str], rows: list[list], notes: list[str] = ()) -> None:
     print(json.dumps({"title": title, "columns": columns, "rows": rows, "notes": list(notes)}))
+
+
+def resident_mb() -> float:
+    """This process's resident memory (VmRSS), in MB."""
+    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024

@@ -323,3 +323,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
 }
+
+
+# --- Moods: capture analysis retries and the stuck-capture sweeper --------------
+
+# Transient backend errors retry after 5, 10, 20... s (random jitter below that), capped at 300 s,
+# which stays under the broker's visibility_timeout above.
+CAPTURE_RETRY_BACKOFF_SECONDS = env_int("CAPTURE_RETRY_BACKOFF_SECONDS", 5, minimum=1)
+CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
+CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
+    "task": "moods.tasks.captures_requeue_stuck_task", "schedule": 60.0,
+}

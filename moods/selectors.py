@@ -1,0 +1,64 @@
+"""Reads on captures: one user's capture, its status for the page script, and the stuck ones."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from moods.models import Emotion, MoodCapture
+
+Status = MoodCapture.Status
+PENDING = (Status.QUEUED, Status.ANALYSING)
+
+
+def capture_get(*, user: User, capture_id: int) -> MoodCapture:
+    """The user's own capture; raise Http404 for anyone else's, so its existence is not revealed."""
+    return get_object_or_404(MoodCapture, id=capture_id, user=user)
+
+
+def capture_is_uncertain(*, capture: MoodCapture) -> bool:
+    """True when no face was read, or the reading is below EMOTION_MIN_CONFIDENCE."""
+    if capture.status == Status.NO_FACE:
+        return True
+    return capture.status == Status.DONE and (capture.confidence or 0) < settings.EMOTION_MIN_CONFIDENCE
+
+
+def capture_scores(*, capture: MoodCapture) -> list[dict]:
+    """Every emotion with its label and score, highest first."""
+    rows = [{"emotion": value, "label": label, "score": float(capture.scores.get(value, 0.0))}
+            for value, label in Emotion.choices]
+    return sorted(rows, key=lambda row: -row["score"])
+
+
+def capture_status(*, capture: MoodCapture) -> dict:
+    """The JSON the capture page polls."""
+    return {
+        "id": capture.id,
+        "source": capture.source,
+        "status": capture.status,
+        "status_label": capture.get_status_display(),
+        "pending": capture.status in PENDING,
+        "emotion": capture.emotion,
+        "emotion_label": capture.get_emotion_display() if capture.emotion else "",
+        "confidence": capture.confidence,
+        "scores": capture_scores(capture=capture),
+        "face_count": capture.face_count,
+        "uncertain": capture_is_uncertain(capture=capture),
+        "error": capture.error,
+    }
+
+
+def captures_stuck_queued(*, before: datetime.datetime) -> list[int]:
+    """Ids of captures queued since before `before` (counting from their last try, if any)."""
+    return list(MoodCapture.objects.filter(status=Status.QUEUED)
+                .alias(waiting_since=Coalesce("started_at", "created_at"))
+                .filter(waiting_since__lt=before).values_list("id", flat=True))
+
+
+def captures_stuck_analysing(*, before: datetime.datetime) -> list[int]:
+    """Ids of captures whose analysis started before `before` and never ended."""
+    return list(MoodCapture.objects.filter(Q(status=Status.ANALYSING) & Q(started_at__lt=before))
+                .values_list("id", flat=True))

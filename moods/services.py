@@ -1,0 +1,178 @@
+"""Writes on captures: create them, analyse them once, re-enqueue the stuck ones, delete them and their photos."""
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError
+
+from accounts.models import User
+from moods import photos, selectors
+from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
+from moods.models import Emotion, MoodCapture
+from moods.readings import reading_from_analysis
+
+logger = logging.getLogger(__name__)
+
+Status = MoodCapture.Status
+
+# Dotted paths of callables `(*, capture_id: int) -> None`, called after commit
+# once a capture is done (analysed with a face, or a mood picked by hand).
+# The music app fills this in.
+ANALYSIS_DONE_HOOKS: tuple[str, ...] = ()
+
+GAVE_UP_MESSAGE = "The emotion service did not answer in time. Please try again, or pick your mood."
+
+
+def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False) -> MoodCapture:
+    """Store a clean copy of the photo and queue its analysis after commit; raise photos.PhotoRejected."""
+    jpeg = photos.photo_clean(data=photo, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)
+    name = default_storage.save(f"photos/{uuid.uuid4().hex}.jpg", ContentFile(jpeg))
+    try:
+        with transaction.atomic():
+            capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
+                                                 strategy=user.strategy)
+            transaction.on_commit(partial(_enqueue, capture.id))
+    except BaseException:
+        default_storage.delete(name)  # no row, no file
+        raise
+    return capture
+
+
+def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:
+    """Record a mood picked by hand: done at once, the done hooks fire after commit."""
+    if emotion not in Emotion.values:
+        raise ValueError(f"unknown emotion {emotion!r}")
+    now = timezone.now()
+    with transaction.atomic():
+        capture = MoodCapture.objects.create(
+            user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
+            scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
+            strategy=user.strategy, started_at=now, finished_at=now)
+        transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
+    return capture
+
+
+def _enqueue(capture_id: int) -> None:
+    from moods.tasks import capture_analyse_task  # the task module imports this one
+
+    try:
+        capture_analyse_task.delay(capture_id)
+    except OperationalError:
+        # The row is committed as queued: the sweeper (requeue_stuck_captures) sends it later.
+        logger.warning("broker unreachable: capture %s stays queued for the sweeper", capture_id, exc_info=True)
+
+
+def _done_hooks_run(capture_id: int) -> None:
+    for path in ANALYSIS_DONE_HOOKS:
+        import_string(path)(capture_id=capture_id)
+
+
+def capture_analyse(*, capture_id: int) -> None:
+    """Claim a queued capture, read its emotion and store the reading; a capture not queued is left alone.
+
+    Raises BackendUnavailable after putting the capture back in the queue; an
+    InputRejected ends the capture as failed with the backend's message.
+    """
+    if not _claim(capture_id):
+        return
+    capture = MoodCapture.objects.select_related("user").get(id=capture_id)
+    try:
+        analysis = _detect(capture)
+    except InputRejected as error:
+        capture_fail(capture_id=capture_id, message=str(error))
+        return
+    except BackendUnavailable:
+        MoodCapture.objects.filter(id=capture_id, status=Status.ANALYSING).update(status=Status.QUEUED)
+        raise
+    _reading_store(capture, analysis)
+
+
+def _claim(capture_id: int) -> bool:
+    # Compare-and-swap: of two deliveries of the same task only one gets 1.
+    return MoodCapture.objects.filter(id=capture_id, status=Status.QUEUED).update(
+        status=Status.ANALYSING, started_at=timezone.now(), attempts=F("attempts") + 1) == 1
+
+
+def _detect(capture: MoodCapture) -> Analysis:
+    with capture.image.open("rb") as handle:
+        image = handle.read()
+    return get_detector().detect(image, storage_name=capture.image.name)
+
+
+def _reading_store(capture: MoodCapture, analysis: Analysis) -> None:
+    reading = reading_from_analysis(analysis=analysis, group=capture.group)
+    status = Status.DONE if reading.emotion else Status.NO_FACE
+    unreadable = reading.face_count and not reading.emotion
+    error = "A face was found but its expression could not be read." if unreadable else ""
+    with transaction.atomic():
+        stored = MoodCapture.objects.filter(id=capture.id, status=Status.ANALYSING).update(
+            status=status, emotion=reading.emotion, confidence=reading.confidence, scores=reading.scores,
+            face_count=reading.face_count, faces=reading.faces, backend=settings.EMOTION_BACKEND, error=error,
+            finished_at=timezone.now())
+        if stored and status == Status.DONE:
+            transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
+    if stored and not capture.user.keep_images:
+        _image_discard(capture)
+
+
+def capture_fail(*, capture_id: int, message: str) -> bool:
+    """End a queued or analysing capture as failed with a message for the user; return whether it changed."""
+    return MoodCapture.objects.filter(id=capture_id, status__in=(Status.QUEUED, Status.ANALYSING)).update(
+        status=Status.FAILED, error=message[:500], finished_at=timezone.now()) == 1
+
+
+def capture_give_up(*, capture_id: int) -> bool:
+    """End a capture whose analysis ran out of retries or crashed; return whether it changed."""
+    return capture_fail(capture_id=capture_id, message=GAVE_UP_MESSAGE)
+
+
+def _image_discard(capture: MoodCapture) -> None:
+    MoodCapture.objects.filter(id=capture.id).update(image="")
+    _files_delete_on_commit([capture.image.name])
+
+
+def _files_delete_on_commit(names: Iterable[str]) -> None:
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(partial(_files_delete, names))
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def capture_delete(*, capture: MoodCapture) -> None:
+    """Delete a capture; its stored photo goes once the deletion is committed."""
+    _files_delete_on_commit([capture.image.name])
+    capture.delete()
+
+
+def user_captures_erase(*, user: User) -> None:
+    """Account-deletion eraser: delete every stored photo of the user once the deletion commits."""
+    _files_delete_on_commit(user.captures.exclude(image="").values_list("image", flat=True))
+
+
+def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
+    """Send stuck captures to the queue again (analysing ones are reset first); return their ids."""
+    # Resetting an analysing capture is safe while CAPTURE_STUCK_AFTER_SECONDS (300) exceeds
+    # CELERY_TASK_TIME_LIMIT (120): by then no worker can still be running it.
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS)
+    reset = [capture_id for capture_id in selectors.captures_stuck_analysing(before=cutoff)
+             if MoodCapture.objects.filter(id=capture_id, status=Status.ANALYSING,
+                                           started_at__lt=cutoff).update(status=Status.QUEUED) == 1]
+    ids = sorted({*selectors.captures_stuck_queued(before=cutoff), *reset})
+    for capture_id in ids:
+        _enqueue(capture_id)
+    return ids

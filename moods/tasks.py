@@ -1,0 +1,22 @@
+from celery import shared_task
+from django.conf import settings
+
+from moods import services
+from moods.emotion import BackendUnavailable
+
+
+def _give_up(task, exc, task_id, args, kwargs, einfo) -> None:
+    # Retries exhausted, or an unexpected error: the user gets a readable end state.
+    services.capture_give_up(capture_id=(args or [kwargs["capture_id"]])[0])
+
+
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=(BackendUnavailable,),
+             retry_backoff=settings.CAPTURE_RETRY_BACKOFF_SECONDS, retry_backoff_max=300,
+             max_retries=settings.CAPTURE_MAX_RETRIES, on_failure=_give_up)
+def capture_analyse_task(capture_id: int) -> None:
+    services.capture_analyse(capture_id=capture_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def captures_requeue_stuck_task() -> None:
+    services.captures_requeue_stuck()

@@ -1,0 +1,37 @@
+"""Test images made on the fly: real photos from scikit-image, encoded by Pillow."""
+
+import io
+
+import numpy as np
+from PIL import Image, ImageOps
+from skimage import data
+
+
+def astronaut() -> Image.Image:
+    """scikit-image's astronaut: a 512x512 colour photo of a smiling face."""
+    return Image.fromarray(data.astronaut())
+
+
+def encoded(image: Image.Image, image_format: str = "JPEG", **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, image_format, **options)
+    return out.getvalue()
+
+
+def astronaut_jpeg(**options) -> bytes:
+    return encoded(astronaut(), "JPEG", **options)
+
+
+def blank_jpeg(size: tuple[int, int] = (400, 300)) -> bytes:
+    """A grey picture with no face in it."""
+    return encoded(Image.new("RGB", size, (128, 130, 135)))
+
+
+def y4m_video(image: Image.Image, *, frames: int = 30) -> bytes:
+    """A still image, letterboxed to 640x480, as a YUV4MPEG2 (4:2:0) video: what Chromium's fake camera reads."""
+    frame = ImageOps.pad(image.convert("RGB"), (640, 480), color=(128, 128, 128))
+    y, u, v = (np.asarray(plane) for plane in frame.convert("YCbCr").split())
+    u, v = (np.asarray(Image.fromarray(p).resize((320, 240), Image.Resampling.BILINEAR)) for p in (u, v))
+    header = b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n"
+    body = b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes()
+    return header + body * frames

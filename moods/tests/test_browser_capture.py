@@ -1,0 +1,88 @@
+"""A new user in a real browser with a fake webcam: snapshot, upload and a picked mood, each to a result."""
+
+import time
+
+import pytest
+
+from accounts.tests.factories import PASSWORD
+from conftest import screenshot
+from moods.models import MoodCapture
+from moods.tests.images import astronaut, astronaut_jpeg, y4m_video
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def camera_page(browser_launcher, tmp_path):
+    """A page whose camera films the smiling astronaut; camera permission is granted without a prompt."""
+    video = tmp_path / "astronaut.y4m"
+    video.write_bytes(y4m_video(astronaut()))
+    return browser_launcher("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={video}")
+
+
+def _sign_up(page) -> None:
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_text("Welcome, ada!").wait_for()
+
+
+def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_path):
+    page = camera_page
+    _sign_up(page)
+    page.get_by_role("navigation").get_by_role("link", name="Capture").click()
+    page.get_by_role("heading", name="Before your first photo").wait_for()
+    page.get_by_text("An expression is not a feeling.", exact=False).first.wait_for()
+    screenshot(page, "capture-01-notice")
+
+    # a webcam snapshot
+    assert not page.get_by_role("button", name="Take photo").is_visible()
+    assert not page.get_by_label("Source").count()  # the hidden field has no visible label
+    page.get_by_role("button", name="Start camera").click()
+    page.wait_for_function("document.getElementById('camera-preview').readyState >= 2")
+    page.get_by_role("button", name="Take photo").click()
+    page.get_by_alt_text("Your snapshot, ready to send").wait_for()
+    visible = [page.get_by_role("button", name=name).is_visible() for name in ("Start camera", "Take photo", "Retake")]
+    assert visible == [False, False, True]
+    screenshot(page, "capture-02-snapshot")
+    sent = time.monotonic()
+    page.get_by_role("button", name="Send snapshot").click()
+    page.locator("#capture-reading [data-emotion=HAPPY]").wait_for(timeout=2000)
+    assert time.monotonic() - sent < 2
+    assert page.get_by_role("status").inner_text() == "Result: done."
+    assert page.get_by_role("table", name="All expression scores").locator("tbody tr").count() == 8
+    screenshot(page, "capture-03-snapshot-result")
+
+    # an uploaded photo
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(astronaut_jpeg())
+    page.get_by_label("Your photo").set_input_files(str(photo))
+    page.get_by_role("button", name="Send photo").click()
+    page.get_by_text("Your photo looks happy").wait_for()
+    screenshot(page, "capture-04-upload-result")
+
+    # a picked mood
+    page.get_by_role("button", name="Sad", exact=True).click()
+    page.get_by_text("Your mood: sad").wait_for()
+    screenshot(page, "capture-05-mood-result")
+
+    captures = list(MoodCapture.objects.order_by("id").values_list("user__username", "source", "status", "emotion"))
+    assert captures == [("ada", "camera", "done", "HAPPY"), ("ada", "upload", "done", "HAPPY"),
+                        ("ada", "manual", "done", "SAD")]
+
+
+def test_without_a_camera_the_file_picker_and_mood_buttons_remain(browser_page):
+    page = browser_page
+    _sign_up(page)
+    page.goto("/capture/")
+
+    page.get_by_role("button", name="Start camera").click()
+
+    page.get_by_text("No camera is available or it was not allowed.").wait_for()
+    assert page.get_by_label("Your photo").is_visible()
+    assert page.get_by_role("button", name="Calm", exact=True).is_visible()
+    screenshot(page, "capture-06-no-camera")

@@ -1,0 +1,110 @@
+"""Capture pages: parse the request, call a service or selector, render HTML or JSON."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from moods import selectors, services
+from moods.forms import MoodForm, PhotoForm
+from moods.models import Emotion
+from moods.photos import PhotoRejected
+from moods.stored import s3_location
+
+
+def _wants_json(request) -> bool:
+    # The page script asks for JSON; a plain form post (no JavaScript) gets HTML and redirects.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _page(request, form: PhotoForm, *, status: int = 200):
+    context = {"form": form, "emotions": Emotion.choices, "first_capture": not request.user.captures.exists()}
+    return render(request, "moods/capture.html", context, status=status)
+
+
+def _created(request, capture):
+    if not _wants_json(request):
+        return redirect("capture_detail", capture_id=capture.id)
+    body = {**selectors.capture_status(capture=capture),
+            "status_url": reverse("capture_status", args=[capture.id]),
+            "detail_url": reverse("capture_detail", args=[capture.id])}
+    return JsonResponse(body, status=202 if body["pending"] else 201)
+
+
+def _rejected(request, form: PhotoForm):
+    if _wants_json(request):
+        detail = next(iter(form.errors.values()))[0] if form.errors else "The request is not valid."
+        return JsonResponse({"detail": detail}, status=400)
+    return _page(request, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capture_page(request):
+    if request.method == "GET":
+        return _page(request, PhotoForm())
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            capture = services.capture_create_from_photo(
+                user=request.user, photo=form.cleaned_data["photo"].read(),
+                source=form.cleaned_data["source"], group=form.cleaned_data["group"])
+        except PhotoRejected as error:
+            form.add_error("photo", str(error))
+        else:
+            return _created(request, capture)
+    return _rejected(request, form)
+
+
+@login_required
+@require_POST
+def capture_mood(request):
+    form = MoodForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"detail": "Pick one of the eight moods."}, status=400)
+        messages.error(request, "Pick one of the eight moods.")
+        return redirect("capture")
+    capture = services.capture_create_manual(user=request.user, emotion=form.cleaned_data["emotion"])
+    return _created(request, capture)
+
+
+@login_required
+@require_GET
+def capture_detail(request, capture_id: int):
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    context = {"capture": capture, "status": selectors.capture_status(capture=capture)}
+    return render(request, "moods/detail.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def capture_status(request, capture_id: int):
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    return JsonResponse(selectors.capture_status(capture=capture))
+
+
+@never_cache
+@login_required
+@require_GET
+def capture_photo(request, capture_id: int):
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    if not capture.image:
+        raise Http404("This photo was not kept.")
+    if s3_location(capture.image.name):
+        return redirect(default_storage.url(capture.image.name))  # presigned, short-lived
+    return FileResponse(capture.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def capture_delete(request, capture_id: int):
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    services.capture_delete(capture=capture)
+    messages.success(request, "The capture and its photo are deleted.")
+    return redirect("capture")

@@ -1,0 +1,195 @@
+// Capture page: webcam snapshot, sending without a reload, and polling the capture's status.
+// Without JavaScript the forms post normally and the server redirects to the capture's page.
+(function () {
+  "use strict";
+
+  const POLL_MS = 400;
+  const result = document.getElementById("capture-result");
+  const statusLine = document.getElementById("capture-status");
+  const reading = document.getElementById("capture-reading");
+  const grid = document.querySelector("[data-capture-url]");
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function say(text) {
+    result.hidden = false;
+    statusLine.textContent = text;
+  }
+
+  // --- Showing a reading -------------------------------------------------------
+
+  function scoresTable(scores) {
+    const table = element("table", undefined, "scores");
+    table.append(element("caption", "All expression scores"));
+    const head = table.createTHead().insertRow();
+    head.append(element("th", "Expression"), element("th", "Score"));
+    head.cells[0].scope = head.cells[1].scope = "col";
+    const body = table.createTBody();
+    scores.forEach(function (row) {
+      const tr = body.insertRow();
+      const name = element("th", row.label.charAt(0).toUpperCase() + row.label.slice(1));
+      name.scope = "row";
+      const meter = element("meter", row.score.toFixed(1) + "%");
+      meter.min = 0; meter.max = 100; meter.value = row.score;
+      const cell = element("td");
+      cell.append(meter, " " + row.score.toFixed(1) + "%");
+      tr.append(name, cell);
+    });
+    return table;
+  }
+
+  function mainLine(capture) {
+    const line = element("p", "", "reading-main");
+    const strong = element("strong", capture.emotion_label);
+    strong.dataset.emotion = capture.emotion;
+    line.append(capture.source === "manual" ? "Your mood: " : "Your photo looks ", strong);
+    if (capture.face_count > 0) {
+      const faces = capture.face_count > 1 ? ", " + capture.face_count + " faces" : "";
+      line.append(" ", element("span", "(" + Math.round(capture.confidence) + "% confidence" + faces + ")", "confidence"));
+    }
+    return line;
+  }
+
+  function uncertainNote(capture) {
+    const note = element("p", (capture.status === "no_face"
+      ? (capture.error || "We could not find a face in this photo.") : "We are not sure about this reading.") + " ",
+      "warning");
+    const retake = element("a", "Retake the photo");
+    retake.href = grid ? "#camera-heading" : document.querySelector("a.button").href;
+    const pick = element("a", "pick your mood");
+    pick.href = grid ? "#mood-heading" : retake.href + "#mood-heading";
+    note.append(retake, " or ", pick, ".");
+    return note;
+  }
+
+  function show(capture) {
+    say(capture.pending ? "Your photo is " + capture.status_label + "…" : "Result: " + capture.status_label + ".");
+    reading.replaceChildren();
+    if (capture.pending) return;
+    if (capture.status === "failed") {
+      reading.append(element("p", capture.error || "The analysis failed.", "error"));
+      return;
+    }
+    if (capture.emotion) reading.append(mainLine(capture));
+    if (capture.uncertain) reading.append(uncertainNote(capture));
+    if (capture.emotion && capture.face_count > 0) reading.append(scoresTable(capture.scores));
+    reading.append(element("p", "An expression is not a feeling: this is how the photo looks, not how you feel.", "help"));
+  }
+
+  function poll(url) {
+    fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+      .then(function (response) { return response.json(); })
+      .then(function (capture) {
+        show(capture);
+        if (capture.pending) setTimeout(poll, POLL_MS, url);
+      })
+      .catch(function () { say("Lost contact with the server; retrying…"); setTimeout(poll, POLL_MS * 5, url); });
+  }
+
+  // --- Sending -------------------------------------------------------------------
+
+  function send(url, data, onError) {
+    say("Sending…");
+    reading.replaceChildren();
+    return fetch(url, {method: "POST", body: data, credentials: "same-origin",
+                       headers: {Accept: "application/json", "X-CSRFToken": csrfToken()}})
+      .then(function (response) {
+        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+      })
+      .then(function (answer) {
+        if (!answer.ok) { say(""); result.hidden = true; onError(answer.body.detail); return; }
+        show(answer.body);
+        if (answer.body.pending) setTimeout(poll, POLL_MS, answer.body.status_url);
+        result.scrollIntoView({block: "nearest"});
+      })
+      .catch(function () { onError("The photo could not be sent. Check your connection and try again."); });
+  }
+
+  function formError(form, message) {
+    let box = form.querySelector(".js-error");
+    if (!box) {
+      box = element("p", "", "error js-error");
+      box.setAttribute("role", "alert");
+      form.prepend(box);
+    }
+    box.textContent = message || "";
+  }
+
+  function enhanceForms() {
+    const upload = document.getElementById("upload-form");
+    const mood = document.getElementById("mood-form");
+    upload.addEventListener("submit", function (event) {
+      event.preventDefault();
+      formError(upload, "");
+      send(upload.action, new FormData(upload), function (message) { formError(upload, message); });
+    });
+    mood.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const data = new FormData(mood);
+      if (event.submitter) data.append(event.submitter.name, event.submitter.value);
+      send(mood.action, data, function (message) { formError(mood, message); });
+    });
+  }
+
+  // --- Webcam ---------------------------------------------------------------------
+
+  function enhanceCamera() {
+    if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) return;  // file picker and mood buttons remain
+    const $ = function (id) { return document.getElementById(id); };
+    const video = $("camera-preview"), snapshot = $("camera-snapshot"), canvas = $("camera-canvas");
+    const buttons = {start: $("camera-start"), take: $("camera-take"), retake: $("camera-retake"), send: $("camera-send")};
+    let blob = null;
+    $("camera").hidden = false;
+
+    function mode(name) {
+      video.hidden = name !== "live";
+      snapshot.hidden = name !== "taken";
+      buttons.start.hidden = name !== "off";
+      buttons.take.hidden = name !== "live";
+      buttons.retake.hidden = buttons.send.hidden = name !== "taken";
+    }
+
+    buttons.start.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({video: {facingMode: "user"}, audio: false})
+        .then(function (stream) { video.srcObject = stream; mode("live"); buttons.take.focus(); })
+        .catch(function () {
+          $("camera-message").textContent = "No camera is available or it was not allowed. Send a photo or pick your mood instead.";
+        });
+    });
+    buttons.take.addEventListener("click", function () {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d").drawImage(video, 0, 0);
+      canvas.toBlob(function (taken) {
+        blob = taken;
+        snapshot.src = URL.createObjectURL(taken);
+        mode("taken");
+        buttons.send.focus();
+      }, "image/jpeg", 0.92);
+    });
+    buttons.retake.addEventListener("click", function () { mode("live"); buttons.take.focus(); });
+    buttons.send.addEventListener("click", function () {
+      const data = new FormData();
+      data.append("photo", blob, "snapshot.jpg");
+      data.append("source", "camera");
+      send(grid.dataset.captureUrl, data, function (message) { $("camera-message").textContent = message; });
+    });
+  }
+
+  if (grid) {
+    enhanceForms();
+    enhanceCamera();
+  } else if (result && result.dataset.statusUrl) {
+    poll(result.dataset.statusUrl);
+  }
+})();
