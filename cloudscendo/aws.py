@@ -19,7 +19,8 @@ def client(service: str):
         region_name=settings.AWS_REGION,
         connect_timeout=settings.AWS_CONNECT_TIMEOUT,
         read_timeout=settings.AWS_READ_TIMEOUT,
-        # Standard mode: 3 attempts with backoff on throttling and 5xx; Celery retries on top.
+        # Standard mode: up to 3 retries after the first call (4 in all), with backoff on
+        # throttling and 5xx; Celery retries on top of that.
         retries={"mode": "standard", "max_attempts": 3},
     )
     return boto3.session.Session().client(service, config=config)
