@@ -6,6 +6,7 @@ search.list costs 100 units of the default 10,000 a day, videos.list 1 per 50 id
 """
 
 import datetime
+import json
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,11 @@ def quota_reset_after(now: datetime.datetime) -> datetime.datetime:
 
 def _reasons(error: HttpError) -> set[str]:
     details = error.error_details if isinstance(error.error_details, list) else []
+    if not details:  # the client fills error_details only when the body has a top-level message
+        try:
+            details = json.loads(error.content).get("error", {}).get("errors", [])
+        except (ValueError, AttributeError):
+            details = []
     return {detail.get("reason", "") for detail in details if isinstance(detail, dict)}
 
 
