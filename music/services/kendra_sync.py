@@ -38,9 +38,10 @@ def _call(method: str, sleep: Callable[[float], None], **params) -> dict:
     raise AssertionError("unreachable")
 
 
-def kendra_attributes_declare(*, sleep: Callable[[float], None] = time.sleep) -> None:
+def kendra_attributes_declare(*, sleep: Callable[[float], None] | None = None) -> None:
     """Declare the custom document fields on the index (UpdateIndex); safe to repeat."""
-    _call("update_index", sleep, Id=settings.KENDRA_INDEX_ID, DocumentMetadataConfigurationUpdates=ATTRIBUTES)
+    _call("update_index", sleep or time.sleep, Id=settings.KENDRA_INDEX_ID,
+          DocumentMetadataConfigurationUpdates=ATTRIBUTES)
 
 
 def track_document(track: Track) -> dict:
@@ -72,8 +73,9 @@ def _put(tracks: list[Track], sleep: Callable[[float], None]) -> set[int]:
 
 
 def tracks_kendra_push(*, track_ids: Iterable[int] | None = None,
-                       sleep: Callable[[float], None] = time.sleep) -> SyncSummary:
+                       sleep: Callable[[float], None] | None = None) -> SyncSummary:
     """Push active tracks changed since their last push and delete deactivated ones; return the counts."""
+    sleep = sleep or time.sleep  # looked up per call, so tests can replace time.sleep
     summary = SyncSummary()
     changed = Track.objects.filter(active=True, cell__isnull=False).filter(
         Q(indexed_at__isnull=True) | Q(updated_at__gt=F("indexed_at")))
