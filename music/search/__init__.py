@@ -27,6 +27,8 @@ class SearchQuery:
     valence: tuple[float, float] | None = None  # inclusive range on the track's own features
     energy: tuple[float, float] | None = None
     limit: int = 20
+    all_words: bool = False  # every word must match (the admin's search box); else any word may
+    playable_only: bool = True  # active tracks with a name; the admin searches them all
 
 
 @dataclass(frozen=True)

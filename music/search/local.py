@@ -20,7 +20,7 @@ def query_terms(text: str) -> list[str]:
 
 
 def _filters(query: SearchQuery, table: str) -> tuple[str, list]:
-    sql, params = [f"{table}.active", f"{table}.cell IS NOT NULL"], []
+    sql, params = ([f"{table}.active", f"{table}.cell IS NOT NULL"] if query.playable_only else ["1 = 1"]), []
     if query.moods:
         sql.append(f"{table}.mood IN ({', '.join(['%s'] * len(query.moods))})")
         params += list(query.moods)
@@ -44,12 +44,12 @@ class LocalSearch:
             sql = (f"SELECT t.id, ts_rank({PG_DOCUMENT}, q) FROM music_track t, "  # noqa: S608
                    f"to_tsquery('english', %s) q WHERE {PG_DOCUMENT} @@ q AND {where} "
                    "ORDER BY 2 DESC, t.popularity DESC NULLS LAST, t.id LIMIT %s")
-            params = [" | ".join(terms), *params]
+            params = [(" & " if query.all_words else " | ").join(terms), *params]
         else:
             sql = ("SELECT t.id, -bm25(music_track_fts) FROM music_track_fts JOIN music_track t "  # noqa: S608
                    f"ON t.id = music_track_fts.rowid WHERE music_track_fts MATCH %s AND {where} "
                    "ORDER BY 2 DESC, t.popularity DESC NULLS LAST, t.id LIMIT %s")
-            params = [" OR ".join(f'"{term}"' for term in terms), *params]
+            params = [(" AND " if query.all_words else " OR ").join(f'"{term}"' for term in terms), *params]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, query.limit])
             return [SearchHit(track_id=row[0], score=float(row[1])) for row in cursor.fetchall()]

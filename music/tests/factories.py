@@ -36,3 +36,12 @@ class DoneCaptureFactory(factory.django.DjangoModelFactory):
     status = MoodCapture.Status.DONE
     emotion = "CALM"
     confidence = 90.0
+
+
+def curator_create(username: str = "curie"):
+    """A staff user in the `curator` group (made by migration 0003)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    return user
