@@ -52,12 +52,17 @@ def candidate_score(candidate: Candidate, *, point: Point, moods: Iterable[str],
     score += POPULARITY_WEIGHT * popularity / 100
     if liked:
         score += LIKE_PULL * max(0.0, 1 - min(math.dist(here, other) for other in liked) / LIKE_RADIUS)
-    return round(score, 4)
+    return score
+
+
+def _blocked(picks: Sequence[Pick]) -> set[str]:
+    """Artists who already have ARTIST_CAP songs among the last ARTIST_WINDOW - 1 picks."""
+    recent = Counter(artist_key(pick.candidate.artist) for pick in picks[-(ARTIST_WINDOW - 1):])
+    return {artist for artist, count in recent.items() if count >= ARTIST_CAP}
 
 
 def _capped(picks: Sequence[Pick], candidate: Candidate) -> bool:
-    recent = Counter(artist_key(pick.candidate.artist) for pick in picks[-(ARTIST_WINDOW - 1):])
-    return recent[artist_key(candidate.artist)] >= ARTIST_CAP
+    return artist_key(candidate.artist) in _blocked(picks)
 
 
 def song_words(candidate: Candidate) -> str:
@@ -77,7 +82,7 @@ def picks_match(candidates: Iterable[Candidate], *, point: Point, moods: Sequenc
         if len(picks) == size:
             break
         if not _capped(picks, candidate):
-            picks.append(Pick(candidate, score, f"{song_words(candidate)} — {why}"))
+            picks.append(Pick(candidate, round(score, 4), f"{song_words(candidate)} — {why}"))
     return picks
 
 
@@ -113,13 +118,13 @@ def picks_uplift(candidates: Iterable[Candidate], *, start: Point, end: Point, l
     picks: list[Pick] = []
     for waypoint in path_points(start, end, size):
         moods = (mood_derive(valence=waypoint[0], energy=waypoint[1]),)
-        ranked = sorted((c for c in pool if c.id not in taken),
-                        key=lambda c: (-candidate_score(c, point=waypoint, moods=moods, liked=liked), c.id))
-        chosen = next((c for c in ranked if not _capped(picks, c)), None)
-        if chosen is None:
+        blocked = _blocked(picks)
+        free = [c for c in pool if c.id not in taken and artist_key(c.artist) not in blocked]
+        if not free:
             break
+        score, _, chosen = max((candidate_score(c, point=waypoint, moods=moods, liked=liked), -c.id, c) for c in free)
         taken.add(chosen.id)
-        picks.append(Pick(chosen, candidate_score(chosen, point=waypoint, moods=moods, liked=liked), ""))
+        picks.append(Pick(chosen, round(score, 4), ""))
     picks.sort(key=lambda pick: (-math.dist((pick.candidate.valence, pick.candidate.energy), end), pick.candidate.id))
     return [Pick(p.candidate, p.score, f"step {i} of {len(picks)}: {song_words(p.candidate)} — lifting {emotion}")
             for i, p in enumerate(picks, start=1)]

@@ -38,7 +38,8 @@ def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candi
             cells = _ring(centre // GRID, centre % GRID, radius)
             if not cells:
                 break
-            cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active AND cell IN "  # noqa: S608 (ints only)
+            # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
+            cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
                            f"({', '.join(map(str, cells))})")
             found += [c for c in _candidates(cursor.fetchall()) if c.id not in exclude]
             if len(found) >= count:
