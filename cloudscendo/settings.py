@@ -295,3 +295,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
 }
+
+
+# --- Music (music app) ------------------------------------------------------------
+
+YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, maximum=60)
+# YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
+CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}

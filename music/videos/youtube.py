@@ -17,7 +17,6 @@ from googleapiclient.errors import HttpError
 
 from music.videos import BackendUnavailable, InputRejected, QuotaExceeded
 
-TIMEOUT_SECONDS = 10
 PACIFIC = ZoneInfo("America/Los_Angeles")  # the quota resets at midnight Pacific time
 RATE_LIMITED = {"rateLimitExceeded", "userRateLimitExceeded"}
 
@@ -56,7 +55,7 @@ class YouTubeVideos:
 
     @staticmethod
     def http_factory() -> httplib2.Http:
-        return httplib2.Http(timeout=TIMEOUT_SECONDS)
+        return httplib2.Http(timeout=settings.YOUTUBE_TIMEOUT_SECONDS)
 
     def _client(self):
         return build("youtube", "v3", developerKey=settings.YOUTUBE_API_KEY, http=self.http_factory(),
