@@ -334,3 +334,9 @@ CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
 CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
     "task": "moods.tasks.captures_requeue_stuck_task", "schedule": 60.0,
 }
+
+# --- Music (music app) ------------------------------------------------------------
+
+YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, maximum=60)
+# YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
+CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}

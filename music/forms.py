@@ -1,0 +1,22 @@
+from django import forms
+
+from music.affect import Mood
+from music.models import Recommendation
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Describe what you want to hear", max_length=200, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. rainy sunday, acoustic"}))
+    mood = forms.ChoiceField(choices=[("", "any mood"), *Mood.choices], required=False)
+
+
+class SongsActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("strategy", "strategy"), ("new", "new songs"), ("more", "more like this"),
+                                        ("search", "search")])
+    strategy = forms.ChoiceField(choices=[("", ""), ("match", "match"), ("uplift", "uplift")], required=False)
+    seed = forms.IntegerField(required=False, min_value=1)
+    q = forms.CharField(max_length=200, required=False, strip=True)
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.ChoiceField(choices=Recommendation.Feedback.choices)

@@ -1,0 +1,132 @@
+"""Reads: nearest tracks to a point, a listener's history, and the ranked list they would get now."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db import connection
+
+from music.affect import EMOTION_TARGETS, GRID, grid_cell
+from music.models import Playlist, Recommendation, Track
+from music.ranking import Candidate, Pick, Point, picks_match, picks_uplift
+
+LIST_SIZE = 10
+RECENT_WINDOW = 50  # no song the listener got in their last 50 recommendations
+CANDIDATES_PER_LIST = 8 * LIST_SIZE  # enough room for the artist cap and the mood bonus
+LIKES_CONSIDERED = 20
+_COLUMNS = "id, pos_valence, pos_energy, popularity, mood, artist, valence IS NOT NULL AND energy IS NOT NULL"
+
+
+def _candidates(rows) -> list[Candidate]:
+    return [Candidate(id=r[0], valence=r[1], energy=r[2], popularity=r[3], mood=r[4], artist=r[5],
+                      has_features=bool(r[6])) for r in rows]
+
+
+def _ring(column: int, row: int, radius: int) -> list[int]:
+    cells = []
+    for c in range(max(0, column - radius), min(GRID, column + radius + 1)):
+        for r in range(max(0, row - radius), min(GRID, row + radius + 1)):
+            if max(abs(c - column), abs(r - row)) == radius:
+                cells.append(c * GRID + r)
+    return cells
+
+
+def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
+    centre = grid_cell(*point)
+    found: list[Candidate] = []
+    with connection.cursor() as cursor:
+        for radius in range(GRID):
+            cells = _ring(centre // GRID, centre % GRID, radius)
+            if not cells:
+                break
+            # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
+            cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
+                           f"({', '.join(map(str, cells))})")
+            found += [c for c in _candidates(cursor.fetchall()) if c.id not in exclude]
+            if len(found) >= count:
+                break
+    return found
+
+
+def _near_postgres(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
+    # The GiST index on point(pos_valence, pos_energy) (migration 0002) answers ORDER BY <-> directly.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active AND cell IS NOT NULL "  # noqa: S608
+                       "ORDER BY point(pos_valence, pos_energy) <-> point(%s, %s) LIMIT %s",
+                       [point[0], point[1], count + len(exclude)])
+        return [c for c in _candidates(cursor.fetchall()) if c.id not in exclude]
+
+
+def track_candidates_near(*, point: Point, count: int, exclude: Collection[int] = ()) -> list[Candidate]:
+    """Return at least `count` active tracks around a point (all there are, if fewer), nearest cells first."""
+    if connection.vendor == "postgresql":
+        return _near_postgres(point, count, exclude)
+    return _near_grid(point, count, exclude)
+
+
+def user_recent_track_ids(*, user_id: int, keep_playlist_ids: Collection[int] = ()) -> set[int]:
+    """Tracks in the user's last RECENT_WINDOW recommendations, except those of the given playlists."""
+    rows = Recommendation.objects.filter(user_id=user_id).order_by("-id").values_list("playlist_id", "track_id")
+    return {track for playlist, track in rows[:RECENT_WINDOW] if playlist not in keep_playlist_ids}
+
+
+def user_disliked_track_ids(*, user_id: int) -> set[int]:
+    return set(Recommendation.objects.filter(user_id=user_id, feedback=Recommendation.Feedback.DISLIKE)
+               .values_list("track_id", flat=True))
+
+
+def user_liked_points(*, user_id: int) -> list[Point]:
+    rows = (Recommendation.objects.filter(user_id=user_id, feedback=Recommendation.Feedback.LIKE)
+            .order_by("-feedback_at").values_list("track__pos_valence", "track__pos_energy"))
+    return list(rows[:LIKES_CONSIDERED])
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    emotion: str
+    strategy: str = "match"
+    user_id: int | None = None
+    seed: Track | None = None  # "more like this"
+    exclude: frozenset[int] = frozenset()  # e.g. the songs already on this capture's lists
+    keep_playlist_ids: frozenset[int] = frozenset()  # their songs may come back (a strategy switch)
+
+
+def listener_history(request: ListRequest) -> tuple[set[int], list[Point]]:
+    """Tracks to leave out (recent, disliked, asked) and the positions of recently liked tracks."""
+    if request.user_id is None:
+        return set(request.exclude), []
+    seen = user_recent_track_ids(user_id=request.user_id, keep_playlist_ids=request.keep_playlist_ids)
+    excluded = seen | user_disliked_track_ids(user_id=request.user_id) | request.exclude
+    return excluded, user_liked_points(user_id=request.user_id)
+
+
+def recommendations_compute(request: ListRequest) -> list[Pick]:
+    """Return the ranked songs a listener would get now for an emotion, strategy or seed song."""
+    target = EMOTION_TARGETS[request.emotion]
+    excluded, liked = listener_history(request)
+    if request.seed is not None:
+        point = (request.seed.pos_valence, request.seed.pos_energy)
+        pool = track_candidates_near(point=point, count=CANDIDATES_PER_LIST, exclude=excluded | {request.seed.id})
+        why = f"close to “{request.seed.name}”"
+        return picks_match(pool, point=point, moods=(request.seed.mood,), liked=liked, size=LIST_SIZE, why=why)
+    if request.strategy == "uplift":
+        pool = {c.id: c for step in range(4) for c in track_candidates_near(
+            point=_between(target.point, target.uplift_to, step / 3), count=CANDIDATES_PER_LIST // 2,
+            exclude=excluded)}
+        return picks_uplift(pool.values(), start=target.point, end=target.uplift_to, liked=liked,
+                            size=LIST_SIZE, emotion=request.emotion)
+    pool = track_candidates_near(point=target.point, count=CANDIDATES_PER_LIST, exclude=excluded)
+    return picks_match(pool, point=target.point, moods=target.moods, liked=liked, size=LIST_SIZE,
+                       why=f"matches {request.emotion}")
+
+
+def _between(start: Point, end: Point, share: float) -> Point:
+    return start[0] + (end[0] - start[0]) * share, start[1] + (end[1] - start[1]) * share
+
+
+def playlist_current(*, capture_id: int) -> Playlist | None:
+    """The capture's newest playlist (built or not), or None."""
+    return Playlist.objects.filter(capture_id=capture_id).order_by("-id").first()
+
+
+def playlist_songs(*, playlist_id: int) -> list[Recommendation]:
+    return list(Recommendation.objects.filter(playlist_id=playlist_id).select_related("track").order_by("rank"))

@@ -1,0 +1,106 @@
+"""Find and refresh tracks' YouTube videos, in tasks only, and stop all calls while the quota is spent."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from music.models import QuotaPause, Track
+from music.videos import InputRejected, QuotaExceeded, get_videos
+
+PAUSE = "youtube"
+# YouTube API Services Developer Policies III.E.4: API data is refreshed or deleted within 30 days.
+REFRESH_AFTER = datetime.timedelta(days=30)
+CHECK_BATCH = 50  # videos.list takes up to 50 ids for 1 unit
+
+
+def video_pause_until() -> datetime.datetime | None:
+    """When YouTube may be called again, or None if it may be called now."""
+    pause = QuotaPause.objects.filter(name=PAUSE, until__gt=timezone.now()).first()
+    return pause.until if pause else None
+
+
+def _pause(error: QuotaExceeded) -> None:
+    QuotaPause.objects.update_or_create(name=PAUSE, defaults={"until": error.until, "reason": "quotaExceeded"})
+
+
+def tracks_videos_enqueue(*, track_ids: Iterable[int]) -> int:
+    """Queue look-ups for those tracks that have never been looked up; return how many."""
+    if not get_videos().resolves:
+        return 0
+    from music.tasks import track_videos_resolve_task
+
+    ids = list(Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
+               .values_list("id", flat=True))
+    if ids:
+        transaction.on_commit(partial(track_videos_resolve_task.delay, ids), robust=True)
+    return len(ids)
+
+
+def track_video_resolve(*, track_id: int) -> str:
+    """Look up one track's video unless done or paused; return its video state.
+
+    Raises BackendUnavailable on a transient error (the task retries).
+    """
+    track = Track.objects.get(id=track_id)
+    if track.video_state != Track.VideoState.UNKNOWN or not get_videos().resolves or video_pause_until():
+        return track.video_state
+    try:
+        video_id = get_videos().find(artist=track.artist, name=track.name)
+    except QuotaExceeded as error:
+        _pause(error)
+        return track.video_state
+    except InputRejected:
+        video_id = None
+    state = Track.VideoState.FOUND if video_id else Track.VideoState.MISSING
+    Track.objects.filter(id=track_id, video_state=Track.VideoState.UNKNOWN).update(
+        video_id=video_id or "", video_state=state, video_checked_at=timezone.now())
+    return state
+
+
+def videos_refresh(*, limit: int) -> int:
+    """Re-check found videos older than 30 days in batches of 50; drop the gone ones; return how many checked."""
+    stale = Track.objects.filter(video_state=Track.VideoState.FOUND,
+                                 video_checked_at__lt=timezone.now() - REFRESH_AFTER)
+    rows = list(stale.order_by("video_checked_at").values_list("id", "video_id")[:limit])
+    for start in range(0, len(rows), CHECK_BATCH):
+        if video_pause_until():
+            return start
+        batch = rows[start:start + CHECK_BATCH]
+        try:
+            alive = get_videos().check([video_id for _, video_id in batch])
+        except QuotaExceeded as error:
+            _pause(error)
+            return start
+        gone = [track_id for track_id, video_id in batch if video_id not in alive]
+        Track.objects.filter(id__in=[track_id for track_id, _ in batch]).exclude(id__in=gone).update(
+            video_checked_at=timezone.now())
+        Track.objects.filter(id__in=gone).update(video_id="", video_state=Track.VideoState.UNKNOWN,
+                                                 video_checked_at=None)
+    return len(rows)
+
+
+def videos_resolve(*, limit: int, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Refresh stale videos, then look up never-searched active tracks, up to `limit` each; return counts."""
+    counts = {"refreshed": 0, "found": 0, "missing": 0, "left": 0}
+    if not get_videos().resolves:
+        return counts
+    counts["refreshed"] = videos_refresh(limit=limit)
+    ids = list(Track.objects.filter(active=True, video_state=Track.VideoState.UNKNOWN, cell__isnull=False)
+               .order_by("-popularity", "id").values_list("id", flat=True)[:limit])
+    for done, track_id in enumerate(ids, start=1):
+        state = track_video_resolve(track_id=track_id)
+        key = {"found": "found", "missing": "missing"}.get(state, "left")
+        counts[key] += 1
+        if progress:
+            progress(done, len(ids))
+    return counts
+
+
+def videos_resolve_unknown(*, track_ids: Iterable[int]) -> None:
+    """Look up each of the given tracks (the task's body); transient errors propagate for a retry."""
+    for track_id in track_ids:
+        track_video_resolve(track_id=track_id)
+

@@ -1,0 +1,32 @@
+import pytest
+
+from music.management.commands.load_starter_catalogue import STARTER
+from music.services.imports import tracks_import
+
+
+@pytest.fixture
+def starter_catalogue(db) -> None:
+    tracks_import(paths=[STARTER], format="starter")
+
+
+@pytest.fixture
+def moods_catalogue(db, shared_data) -> None:
+    tracks_import(paths=[shared_data / "spotify" / "data_moods.csv"])
+
+
+@pytest.fixture
+def kendra(settings, monkeypatch):
+    """A botocore Stubber on a real Kendra client, handed to the code through cloudscendo.aws.client."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from cloudscendo import aws
+    from music.tests.kendra import INDEX_ID
+
+    settings.SEARCH_BACKEND, settings.KENDRA_INDEX_ID = "kendra", INDEX_ID
+    client = boto3.client("kendra", region_name="eu-west-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+    monkeypatch.setattr(aws, "client", lambda service: client)
+    with Stubber(client) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
