@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from accounts.models import User
 from moods.models import Emotion, MoodCapture
@@ -48,6 +49,7 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "face_count": capture.face_count,
         "uncertain": capture_is_uncertain(capture=capture),
         "error": capture.error,
+        "songs_url": reverse("music:capture_songs", args=[capture.id]) if capture.status == Status.DONE else "",
     }
 
 

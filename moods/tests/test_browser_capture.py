@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core.management import call_command
 
 from accounts.tests.factories import PASSWORD
 from conftest import screenshot, wait_for
@@ -33,6 +34,7 @@ def _sign_up(page) -> None:
 
 def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_path):
     page = camera_page
+    call_command("load_starter_catalogue", verbosity=0)
     _sign_up(page)
     page.get_by_role("navigation").get_by_role("link", name="Capture").click()
     page.get_by_role("heading", name="Before your first photo").wait_for()
@@ -58,6 +60,15 @@ def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_pat
     assert page.get_by_role("status").inner_text() == "Result: done."
     assert page.get_by_role("table", name="All expression scores").locator("tbody tr").count() == 8
     screenshot(page, "capture-03-snapshot-result")
+
+    # ...and the songs for it, in the carousel
+    page.get_by_role("link", name="Play songs for this mood").click()
+    page.get_by_role("heading", name="Your photo looks happy").wait_for()
+    page.locator(".carousel.is-enhanced").wait_for()
+    assert page.locator("[data-slide]").count() >= 10
+    assert page.locator("[data-slide]:not([hidden])").count() == 1
+    screenshot(page, "capture-03b-songs")
+    page.go_back()
 
     # an uploaded photo
     photo = tmp_path / "me.jpg"

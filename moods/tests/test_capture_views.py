@@ -40,7 +40,7 @@ def test_the_status_of_a_pending_capture(client):
 
     assert body == {"id": capture.id, "source": "upload", "status": "queued", "status_label": "queued",
                     "pending": True, "emotion": "", "emotion_label": "", "confidence": None,
-                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": ""}
+                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "songs_url": ""}
     assert [row["score"] for row in body["scores"]] == [0.0] * 8
 
 
@@ -56,6 +56,7 @@ def test_the_status_of_a_done_capture_lists_every_score_highest_first(client):
             body["uncertain"]) == ("done", False, "HAPPY", "happy", 80.0, False)
     assert [(row["emotion"], row["score"]) for row in body["scores"]][:3] == [
         ("HAPPY", 80.0), ("SURPRISED", 10.0), ("SAD", 5.0)]
+    assert body["songs_url"] == f"/captures/{capture.id}/songs/"
 
 
 @pytest.mark.parametrize(("status", "confidence", "uncertain"), [

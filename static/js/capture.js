@@ -72,6 +72,14 @@
     return note;
   }
 
+  function songsLink(url) {
+    const link = element("a", "Play songs for this mood", "button");
+    link.href = url;
+    const line = element("p");
+    line.append(link);
+    return line;
+  }
+
   function show(capture) {
     say(capture.pending ? "Your photo is " + capture.status_label + "…" : "Result: " + capture.status_label + ".");
     reading.replaceChildren();
@@ -81,6 +89,7 @@
       return;
     }
     if (capture.emotion) reading.append(mainLine(capture));
+    if (capture.songs_url) reading.append(songsLink(capture.songs_url));
     if (capture.uncertain) reading.append(uncertainNote(capture));
     if (capture.emotion && capture.face_count > 0) reading.append(scoresTable(capture.scores));
     reading.append(element("p", "An expression is not a feeling: this is how the photo looks, not how you feel.", "help"));
