@@ -13,6 +13,7 @@ for 60 s; afterwards the database must show every accepted capture `done`.
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -244,6 +245,7 @@ def main() -> None:
         stop(processes)
         with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        shutil.rmtree(scratch, ignore_errors=True)  # the uploaded photos
     emit("Load: photo uploads to songs on screen (gunicorn + Celery, PostgreSQL, Redis)",
          ["what", "captures/s done", "p50 upload→songs", "p95 upload→songs", "accepted", "errors"], rows, [
              *notes,
