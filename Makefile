@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cloudscendo
 PYTEST_ARGS ?=
 
-.PHONY: run run-prod test lint bench setup clean
+.PHONY: run run-prod test lint audit bench setup clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cloudscendo needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -66,6 +66,18 @@ test: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m postgres $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities in what the venv holds (every pin of requirements*.txt and
+# what they pulled in), from PyPI's per-release advisory data. When that service
+# cannot be reached, say so and skip: never a silent "no vulnerabilities".
+AUDIT_PROBE := https://pypi.org/pypi/pip/24.0/json
+audit: $(DEV)
+	@if $(PY) -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=10)" 2>/dev/null; then \
+		$(VENV)/bin/pip-audit --strict --progress-spinner off; \
+	else \
+		echo "pip-audit: skipped: advisory service unreachable ($(AUDIT_PROBE) did not answer)"; \
+	fi
 
 bench: $(DEV)
 	$(PY) bench/run.py

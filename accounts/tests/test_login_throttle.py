@@ -55,3 +55,56 @@ def test_a_good_log_in_forgets_earlier_failures_of_the_account(client):
         _log_in(client, user.username, "wrong")
 
     assert _log_in(client, user.username, PASSWORD).status_code == 302
+
+
+def test_case_and_spaces_do_not_give_an_attacker_fresh_counters(client):
+    user = UserFactory()
+    name = user.username
+    for n, variant in enumerate((name.upper(), f" {name}", name.title(), f"{name} ", f" {name.upper()} ")):
+        _log_in(client, variant, "wrong", ip=f"203.0.113.{n}")  # a new address each time: the account counts
+
+    assert LOCKED in _log_in(client, user.username, PASSWORD, ip="198.51.100.1").content.decode()
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_address_counter(client, settings):
+    # Not behind our TLS proxy (BEHIND_TLS_PROXY=0): the header is the attacker's, and is ignored.
+    settings.LOGIN_FAILURES_PER_IP = 3
+    for n in range(3):
+        client.post(reverse("login"), {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="203.0.113.7",
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    response = client.post(reverse("login"), {"username": "guess9", "password": "x"}, REMOTE_ADDR="203.0.113.7",
+                           HTTP_X_FORWARDED_FOR="192.0.2.200")
+
+    assert LOCKED in response.content.decode()
+
+
+def test_behind_the_proxy_only_the_hop_it_appended_counts(client, settings):
+    # A client can prepend anything to X-Forwarded-For; the load balancer appends the real address last.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.LOGIN_FAILURES_PER_IP = 3
+    victim = UserFactory()
+    for n in range(3):
+        client.post(reverse("login"), {"username": f"guess{n}", "password": "x"}, REMOTE_ADDR="10.0.0.2",
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7", HTTP_X_FORWARDED_PROTO="https")
+
+    locked = client.post(reverse("login"), {"username": victim.username, "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7",
+                         HTTP_X_FORWARDED_PROTO="https")
+    other = client.post(reverse("login"), {"username": victim.username, "password": PASSWORD},
+                        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.8", HTTP_X_FORWARDED_PROTO="https")
+
+    assert LOCKED in locked.content.decode()
+    assert other.status_code == 302
+
+
+def test_a_locked_log_in_checks_no_password(client, monkeypatch):
+    user = UserFactory()
+    for _ in range(5):
+        _log_in(client, user.username, "wrong")
+    checked = []
+    monkeypatch.setattr("accounts.models.User.check_password", lambda self, raw: checked.append(raw) or True)
+
+    _log_in(client, user.username, PASSWORD)
+
+    assert checked == []

@@ -1,6 +1,7 @@
 """POST /capture/: a photo becomes a clean stored JPEG and a capture; a bad file leaves nothing behind."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
+from moods import photos
 from moods.models import MoodCapture
 from moods.tests.factories import stored_files
 from moods.tests.images import astronaut, astronaut_jpeg, encoded
@@ -172,3 +174,120 @@ def test_the_capture_page_needs_a_login_and_stores_nothing_for_a_visitor(client)
     assert response["Location"].startswith("/accounts/login/")
     assert not MoodCapture.objects.exists()
     assert stored_files() == []
+
+
+# --- Attacks: whatever was uploaded, what is stored is our own JPEG of the pixels, under our own name ---
+
+def _with_png_chunk(png: bytes, kind: bytes, body: bytes) -> bytes:
+    """The PNG with one more chunk right after IHDR (8-byte signature + 25-byte IHDR chunk)."""
+    chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return png[:33] + chunk + png[33:]
+
+
+def _jpeg_claiming(width: int, height: int) -> bytes:
+    """A small real JPEG whose frame header (SOF0) says it is width x height."""
+    jpeg = bytearray(astronaut_jpeg())
+    sof = jpeg.index(b"\xff\xc0")
+    jpeg[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(jpeg)
+
+
+def _zip_with(name: str, content: bytes) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, content)
+    return out.getvalue()
+
+
+SCRIPT = b"<script>alert(document.cookie)</script>"
+HTML = b"<!doctype html><html><body><img src=x onerror=alert(1)>" + SCRIPT + b"</body></html>"
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="512" height="512">'
+       b"<rect width='512' height='512' fill='red'/>" + SCRIPT + b"</svg>")
+GIFAR_CLASS = b"\xca\xfe\xba\xbe" + b"Exploit.class payload"
+
+# name -> (uploaded bytes, the same picture without the payload, the payload that must not survive)
+POLYGLOTS = {
+    "JPEG with HTML and JS appended": (astronaut_jpeg() + HTML, astronaut_jpeg(), SCRIPT),
+    "JPEG with a ZIP (GIFAR-style) appended": (astronaut_jpeg() + _zip_with("Exploit.class", GIFAR_CLASS),
+                                               astronaut_jpeg(), b"PK\x03\x04"),
+    "PNG with a tEXt chunk holding a script": (_with_png_chunk(encoded(astronaut(), "PNG"), b"tEXt",
+                                                               b"Comment\x00" + SCRIPT),
+                                               encoded(astronaut(), "PNG"), SCRIPT),
+    "PNG with HTML after IEND": (encoded(astronaut(), "PNG") + HTML, encoded(astronaut(), "PNG"), SCRIPT),
+}
+
+
+@pytest.mark.parametrize("case", POLYGLOTS)
+def test_a_polyglot_is_stored_as_a_fresh_jpeg_of_its_pixels_only(client, case):
+    upload, picture_alone, payload = POLYGLOTS[case]
+    client.force_login(UserFactory())
+
+    response = _post(client, upload, "me.jpg", **JSON)
+
+    assert response.status_code == 202
+    stored = default_storage.open(MoodCapture.objects.get().image.name).read()
+    # Byte for byte what the same picture without any payload becomes: nothing else was carried over.
+    assert stored == photos.photo_clean(data=picture_alone, max_bytes=10**7, max_pixels=10**7)
+    assert payload not in stored and upload[-200:] not in stored
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("me.svg", SVG, "image/svg+xml"),
+    ("me.jpg", SVG, "image/jpeg"),
+    ("me.html", HTML, "text/html"),
+    ("me.jpg", HTML, "image/jpeg"),
+    ("me.png", b"%PDF-1.7\n" + SCRIPT, "image/png"),
+    ("me.jpg", _zip_with("me.jpg", astronaut_jpeg()), "image/jpeg"),
+])
+def test_svg_html_and_other_non_images_are_refused_whatever_their_name_and_type(client, name, content, content_type):
+    client.force_login(UserFactory())
+
+    photo = SimpleUploadedFile(name, content, content_type=content_type)
+    response = client.post("/capture/", {"photo": photo, "source": "upload"}, **JSON)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "This file is not an image. Send a JPEG, PNG or WebP photo."}
+    assert not MoodCapture.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_small_jpeg_claiming_20000_by_20000_pixels_is_refused_before_decoding(client, monkeypatch):
+    bomb = _jpeg_claiming(20_000, 20_000)
+    assert len(bomb) < 100_000
+    monkeypatch.setattr(Image.Image, "load", lambda self: pytest.fail("the bomb was decoded"))
+    client.force_login(UserFactory())
+
+    response = _post(client, bomb, **JSON)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The photo has too many pixels (at most 40 megapixels)."}
+    assert not MoodCapture.objects.exists()
+    assert stored_files() == []
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.jpg", "/etc/passwd.jpg", "..\\..\\win.ini.jpg",
+                                  "me.jpg\x00.html", "photos/known-name.jpg"])
+def test_the_stored_key_is_our_random_one_whatever_the_file_name(client, settings, name):
+    client.force_login(UserFactory())
+
+    _post(client, astronaut_jpeg(), name)
+
+    key = MoodCapture.objects.get().image.name
+    assert re.fullmatch(r"photos/[0-9a-f]{32}\.jpg", key)
+    assert stored_files() == [key]
+    assert not (settings.MEDIA_ROOT.parent / "etc").exists()
+
+
+def test_a_png_sent_as_image_jpeg_is_read_as_what_it_is_and_served_as_our_jpeg(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post("/capture/", {"photo": SimpleUploadedFile("me.jpg", encoded(astronaut(), "PNG"),
+                                                          content_type="image/jpeg"), "source": "upload"})
+    capture = MoodCapture.objects.get()
+    response = client.get(f"/captures/{capture.id}/photo")
+
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("image/jpeg", "nosniff")
+    assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "JPEG"
