@@ -9,7 +9,9 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = ("JPEG", "PNG", "WEBP")
+# MPO is how Pillow names the multi-picture JPEGs many phone cameras write: a
+# JPEG whose first frame is the photo (CIPA DC-007); we keep only that frame.
+FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 # Enough for the face models (the local one sees 64 px, Rekognition wants faces
 # of 40 px in 1920x1080) and keeps a stored photo near 300 KB.
 MAX_SIDE = 1920

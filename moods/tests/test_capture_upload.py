@@ -291,3 +291,17 @@ def test_a_png_sent_as_image_jpeg_is_read_as_what_it_is_and_served_as_our_jpeg(c
 
     assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("image/jpeg", "nosniff")
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "JPEG"
+
+
+def test_a_multi_picture_jpeg_from_a_phone_keeps_only_its_first_picture():
+    # given an MPO file (a JPEG followed by a second picture), as many phone cameras write
+    first, second = astronaut(), astronaut().rotate(90)
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    # when
+    clean = Image.open(io.BytesIO(photos.photo_clean(data=out.getvalue(), max_bytes=10**7, max_pixels=10**7)))
+
+    # then the clean copy is a single JPEG of the first picture
+    assert (clean.format, clean.size, getattr(clean, "n_frames", 1)) == ("JPEG", first.size, 1)
