@@ -150,10 +150,13 @@ def redis_broker_url() -> str:
 
 @pytest.fixture
 def celery_worker_process(redis_broker_url, settings) -> Iterator:
-    """Start real worker processes: `start(queues="celery", **extra_env)`; all are stopped at the end."""
+    """Start real worker processes: `start(queues="analysis", **extra_env)`; all are stopped at the end.
+
+    Without `queues` a worker consumes every queue, as the Procfile's does.
+    """
     workers: list[WorkerProcess] = []
 
-    def start(*, queues: str = "celery", **extra_env: str) -> WorkerProcess:
+    def start(*, queues: str = ",".join(settings.TASK_QUEUES), **extra_env: str) -> WorkerProcess:
         env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": redis_broker_url,
                "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra_env}
         workers.append(WorkerProcess(queues=queues, env=env).start())
@@ -164,8 +167,8 @@ def celery_worker_process(redis_broker_url, settings) -> Iterator:
         worker.stop()
 
 
-def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str = "celery") -> None:
-    """Publish a task by name to a real broker, whatever the test settings' eager mode says."""
+def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str | None = None) -> None:
+    """Publish a task by name to a real broker (to its routed queue unless `queue` is given), eager or not."""
     from celery.exceptions import AlwaysEagerIgnored
     from kombu import Connection
 

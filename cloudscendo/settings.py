@@ -230,8 +230,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
-# Must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+# On Redis a message a dead worker took is redelivered after visibility_timeout seconds
+# (https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout):
+# it must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "socket_connect_timeout": 2,
+                                   "socket_timeout": 5}
+# One queue per kind of work, so a backlog of one (YouTube look-ups waiting out a rate
+# limit) never delays another (a user waiting for an analysis). Workers consume every
+# queue unless started with -Q (README, "Queues").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TASK_QUEUES = ("analysis", "recommendations", "videos", CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {
+    "moods.tasks.capture_analyse_task": {"queue": "analysis"},
+    "music.tasks.playlist_build_task": {"queue": "recommendations"},
+    "music.tasks.track_videos_resolve_task": {"queue": "videos"},
+    "music.tasks.videos_refresh_task": {"queue": "videos"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang on a dead broker: two quick tries, then the caller decides.
