@@ -143,6 +143,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
 AWS_REGION = env_str("AWS_REGION")
+AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60)
+AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
 
 
 def _aws_region(because: str) -> str:
@@ -154,6 +156,8 @@ def _default_storage() -> dict:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": MEDIA_ROOT, "base_url": None,
                             "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+    from cloudscendo.aws import client_config  # boto3 is imported only when S3 is chosen
+
     because = "when STORAGE_BACKEND=s3"
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -162,9 +166,12 @@ def _default_storage() -> dict:
             "region_name": _aws_region(because),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
             "location": env_str("AWS_S3_PREFIX", "captures"),
-            # s3v4 explicitly: us-east-1 presigns SigV2 otherwise (boto3 #2680).
-            "signature_version": "s3v4",
-            "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual"),
+            # The same timeouts and retries as every AWS call, so an unreachable bucket fails an
+            # upload in seconds. s3v4 explicitly: us-east-1 presigns SigV2 otherwise (boto3 #2680).
+            # (With a client_config, django-storages ignores its signature_version and addressing_style.)
+            "client_config": client_config(
+                connect_timeout=AWS_CONNECT_TIMEOUT, read_timeout=AWS_READ_TIMEOUT, signature_version="s3v4",
+                s3={"addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual")}),
             "default_acl": None,  # objects inherit the bucket's private ownership
             "file_overwrite": False,
             "querystring_auth": True,
@@ -197,8 +204,6 @@ if SEARCH_BACKEND == "kendra":
 YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY")
 if VIDEO_BACKEND == "youtube":
     YOUTUBE_API_KEY = env_required("YOUTUBE_API_KEY", because="when VIDEO_BACKEND=youtube")
-AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60)
-AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
 
 # Captures (moods app): upload limits and what counts as a confident reading.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
