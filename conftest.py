@@ -105,14 +105,15 @@ def _database_url() -> str:
 class WorkerProcess:
     """`celery worker` in a child process, sharing the test database through PostgreSQL."""
 
-    def __init__(self, *, queues: str, env: dict[str, str]):
-        self.queues, self.env, self.log = queues, env, []
+    def __init__(self, *, queues: str, env: dict[str, str], pool: str = "solo"):
+        self.queues, self.env, self.pool, self.log = queues, env, pool, []
         self.ready = threading.Event()
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        command = [sys.executable, "-m", "celery", "-A", "cloudscendo", "worker", "-P", "solo", "-Q", self.queues,
-                   "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h", "-l", "INFO"]
+        command = [sys.executable, "-m", "celery", "-A", "cloudscendo", "worker", "-P", self.pool, "-c", "1",
+                   "-Q", self.queues, "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h",
+                   "-l", "INFO"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, daemon=True).start()
@@ -120,6 +121,11 @@ class WorkerProcess:
             self.stop()
             pytest.fail("the Celery worker did not start:\n" + "".join(self.log[-40:]))
         return self
+
+    def pool_pids(self) -> list[int]:
+        """The pool's child processes (prefork), which run the tasks."""
+        pid = self.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -150,13 +156,16 @@ def redis_broker_url() -> str:
 
 @pytest.fixture
 def celery_worker_process(redis_broker_url, settings) -> Iterator:
-    """Start real worker processes: `start(queues="celery", **extra_env)`; all are stopped at the end."""
+    """Start real worker processes: `start(queues="analysis", pool="solo", **extra_env)`; all stop at the end.
+
+    Without `queues` a worker consumes every queue, as the Procfile's does.
+    """
     workers: list[WorkerProcess] = []
 
-    def start(*, queues: str = "celery", **extra_env: str) -> WorkerProcess:
+    def start(*, queues: str = ",".join(settings.TASK_QUEUES), pool: str = "solo", **extra_env: str) -> WorkerProcess:
         env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": redis_broker_url,
                "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra_env}
-        workers.append(WorkerProcess(queues=queues, env=env).start())
+        workers.append(WorkerProcess(queues=queues, env=env, pool=pool).start())
         return workers[-1]
 
     yield start
@@ -164,8 +173,11 @@ def celery_worker_process(redis_broker_url, settings) -> Iterator:
         worker.stop()
 
 
-def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str = "celery") -> None:
-    """Publish a task by name to a real broker, whatever the test settings' eager mode says."""
+def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str | None = None) -> str:
+    """Publish a task by name to a real broker (to its routed queue unless `queue` is given), eager or not.
+
+    Returns the task id, which the worker's log lines name.
+    """
     from celery.exceptions import AlwaysEagerIgnored
     from kombu import Connection
 
@@ -173,7 +185,7 @@ def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str = "cel
 
     with Connection(broker_url) as connection, warnings.catch_warnings():
         warnings.simplefilter("ignore", AlwaysEagerIgnored)  # the test settings are eager; this send is real
-        app.send_task(name, args=args, queue=queue, connection=connection)
+        return app.send_task(name, args=args, queue=queue, connection=connection).id
 
 
 def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):

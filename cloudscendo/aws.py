@@ -12,15 +12,17 @@ from botocore.config import Config
 from django.conf import settings
 
 
+def client_config(*, connect_timeout: float, read_timeout: float, **options) -> Config:
+    """The botocore Config of every AWS call: these timeouts, our retry policy, and any other options."""
+    # Standard mode: up to 3 retries after the first call (4 in all), with backoff on
+    # throttling, 5xx and connection errors; Celery retries on top of that.
+    return Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                  retries={"mode": "standard", "max_attempts": 3}, **options)
+
+
 @functools.cache
 def client(service: str):
     """Return the shared boto3 client for an AWS service."""
-    config = Config(
-        region_name=settings.AWS_REGION,
-        connect_timeout=settings.AWS_CONNECT_TIMEOUT,
-        read_timeout=settings.AWS_READ_TIMEOUT,
-        # Standard mode: up to 3 retries after the first call (4 in all), with backoff on
-        # throttling and 5xx; Celery retries on top of that.
-        retries={"mode": "standard", "max_attempts": 3},
-    )
+    config = client_config(region_name=settings.AWS_REGION, connect_timeout=settings.AWS_CONNECT_TIMEOUT,
+                           read_timeout=settings.AWS_READ_TIMEOUT)
     return boto3.session.Session().client(service, config=config)

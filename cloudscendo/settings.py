@@ -143,6 +143,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
 AWS_REGION = env_str("AWS_REGION")
+AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60)
+AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
 
 
 def _aws_region(because: str) -> str:
@@ -154,6 +156,8 @@ def _default_storage() -> dict:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": MEDIA_ROOT, "base_url": None,
                             "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+    from cloudscendo.aws import client_config  # boto3 is imported only when S3 is chosen
+
     because = "when STORAGE_BACKEND=s3"
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -162,9 +166,12 @@ def _default_storage() -> dict:
             "region_name": _aws_region(because),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
             "location": env_str("AWS_S3_PREFIX", "captures"),
-            # s3v4 explicitly: us-east-1 presigns SigV2 otherwise (boto3 #2680).
-            "signature_version": "s3v4",
-            "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual"),
+            # The same timeouts and retries as every AWS call, so an unreachable bucket fails an
+            # upload in seconds. s3v4 explicitly: us-east-1 presigns SigV2 otherwise (boto3 #2680).
+            # (With a client_config, django-storages ignores its signature_version and addressing_style.)
+            "client_config": client_config(
+                connect_timeout=AWS_CONNECT_TIMEOUT, read_timeout=AWS_READ_TIMEOUT, signature_version="s3v4",
+                s3={"addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual")}),
             "default_acl": None,  # objects inherit the bucket's private ownership
             "file_overwrite": False,
             "querystring_auth": True,
@@ -197,8 +204,6 @@ if SEARCH_BACKEND == "kendra":
 YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY")
 if VIDEO_BACKEND == "youtube":
     YOUTUBE_API_KEY = env_required("YOUTUBE_API_KEY", because="when VIDEO_BACKEND=youtube")
-AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum=60)
-AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
 
 # Captures (moods app): upload limits and what counts as a confident reading.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
@@ -230,8 +235,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
-# Must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+# On Redis a message a dead worker took is redelivered after visibility_timeout seconds
+# (https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout):
+# it must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "socket_connect_timeout": 2,
+                                   "socket_timeout": 5}
+# One queue per kind of work, so a backlog of one (YouTube look-ups waiting out a rate
+# limit) never delays another (a user waiting for an analysis). Workers consume every
+# queue unless started with -Q (README, "Queues").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TASK_QUEUES = ("analysis", "recommendations", "videos", CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {
+    "moods.tasks.capture_analyse_task": {"queue": "analysis"},
+    "music.tasks.playlist_build_task": {"queue": "recommendations"},
+    "music.tasks.track_videos_resolve_task": {"queue": "videos"},
+    "music.tasks.videos_refresh_task": {"queue": "videos"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A web request must not hang on a dead broker: two quick tries, then the caller decides.

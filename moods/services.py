@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
-from moods import photos, selectors
+from moods import photos, selectors, stored
 from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
 from moods.models import Emotion, MoodCapture
 from moods.readings import reading_from_analysis
@@ -31,12 +31,20 @@ Status = MoodCapture.Status
 ANALYSIS_DONE_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_enqueue",)
 
 GAVE_UP_MESSAGE = "The emotion service did not answer in time. Please try again, or pick your mood."
+STORAGE_DOWN_MESSAGE = "We cannot store photos right now, so nothing was saved. Please try again in a minute."
+
+
+class StorageUnavailable(Exception):
+    """The photo store could not be reached or written: nothing was saved, and the user may try again."""
 
 
 def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False) -> MoodCapture:
-    """Store a clean copy of the photo and queue its analysis after commit; raise photos.PhotoRejected."""
+    """Store a clean copy of the photo and queue its analysis after commit.
+
+    Raises photos.PhotoRejected, or StorageUnavailable when the photo cannot be stored (then no row exists).
+    """
     jpeg = photos.photo_clean(data=photo, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)
-    name = default_storage.save(f"photos/{uuid.uuid4().hex}.jpg", ContentFile(jpeg))
+    name = _photo_store(jpeg)
     try:
         with transaction.atomic():
             capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
@@ -46,6 +54,23 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
         default_storage.delete(name)  # no row, no file
         raise
     return capture
+
+
+def _photo_store(jpeg: bytes) -> str:
+    name = f"photos/{uuid.uuid4().hex}.jpg"
+    try:
+        return default_storage.save(name, ContentFile(jpeg))
+    except stored.storage_errors() as error:
+        logger.warning("photo store unreachable: %s", error)
+        _photo_discard(name)  # a write may have landed before the answer was lost
+        raise StorageUnavailable(STORAGE_DOWN_MESSAGE) from error
+
+
+def _photo_discard(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except stored.storage_errors():
+        logger.warning("could not delete %s after a failed upload", name, exc_info=True)
 
 
 def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:

@@ -1,4 +1,4 @@
-"""Where the default storage keeps a capture's photo, when that is S3."""
+"""Where the default storage keeps a capture's photo, when that is S3, and how it fails."""
 
 from django.core.files.storage import default_storage
 
@@ -10,3 +10,12 @@ def s3_location(name: str) -> dict | None:
         return None
     prefix = (default_storage.location or "").strip("/")
     return {"Bucket": bucket, "Name": f"{prefix}/{name}" if prefix else name}
+
+
+def storage_errors() -> tuple[type[Exception], ...]:
+    """The errors the default storage raises when it cannot be reached or written."""
+    if not getattr(default_storage, "bucket_name", None):
+        return (OSError,)  # local files: disk full, permissions, a missing mount
+    from botocore.exceptions import BotoCoreError, ClientError  # timeouts, refused connections, 5xx, denied
+
+    return (BotoCoreError, ClientError, OSError)

@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from moods import services
 from moods.emotion import BackendUnavailable
@@ -10,7 +11,13 @@ def _give_up(task, exc, task_id, args, kwargs, einfo) -> None:
     services.capture_give_up(capture_id=(args or [kwargs["capture_id"]])[0])
 
 
-@shared_task(acks_late=True, ignore_result=True, autoretry_for=(BackendUnavailable,),
+# A lost database connection (PostgreSQL restarting or failing over) is transient too: without
+# a retry the give-up below would end the capture as failed with a message about the emotion
+# service. The retry reconnects; a capture claimed before the loss is left to the sweeper.
+TRANSIENT = (BackendUnavailable, OperationalError, InterfaceError)
+
+
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=TRANSIENT,
              retry_backoff=settings.CAPTURE_RETRY_BACKOFF_SECONDS, retry_backoff_max=300,
              max_retries=settings.CAPTURE_MAX_RETRIES, on_failure=_give_up)
 def capture_analyse_task(capture_id: int) -> None:

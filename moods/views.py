@@ -35,6 +35,14 @@ def _created(request, capture):
     return JsonResponse(body, status=202 if body["pending"] else 201)
 
 
+def _unavailable(request, form: PhotoForm, message: str):
+    # 503: the photo store is down, nothing was saved, the same request may succeed later.
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=503)
+    form.add_error(None, message)
+    return _page(request, form, status=503)
+
+
 def _rejected(request, form: PhotoForm):
     if _wants_json(request):
         detail = next(iter(form.errors.values()))[0] if form.errors else "The request is not valid."
@@ -55,6 +63,8 @@ def capture_page(request):
                 source=form.cleaned_data["source"], group=form.cleaned_data["group"])
         except PhotoRejected as error:
             form.add_error("photo", str(error))
+        except services.StorageUnavailable as error:
+            return _unavailable(request, form, str(error))
         else:
             return _created(request, capture)
     return _rejected(request, form)

@@ -63,3 +63,18 @@ def test_the_embedded_default_needs_no_variable():
     result = _django("check")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_the_env_file_make_run_prod_writes(tmp_path):
+    # given the .env.prod that `make run-prod` writes on first run
+    env_file = tmp_path / ".env.prod"
+    written = subprocess.run([sys.executable, "cloudscendo/prod_env.py"], cwd=settings.BASE_DIR, capture_output=True,
+                             text=True, timeout=30, check=True)
+    env_file.write_text(written.stdout, encoding="utf-8")
+
+    # when make run-prod checks it before starting the processes
+    result = _django("check", "--deploy", "--fail-level", "WARNING", ENV_FILE=str(env_file))
+
+    # then nothing is reported
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
