@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -98,12 +99,22 @@ class TokenView(_AnonymousView):
         return Response({"token": token.key})
 
 
+class JSONBooleanField(serializers.BooleanField):
+    """true or false only: DRF's own also takes 0, 1, "yes", "on"..., which a JSON boolean is not."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 class ProfileUpdateSerializer(serializers.Serializer):
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False)
-    keep_images = serializers.BooleanField(required=False)
+    keep_images = JSONBooleanField(required=False)
 
 
 class MeView(APIView):
+    parser_classes = (JSONParser,)  # a JSON body, so keep_images is a real boolean
     @extend_schema(responses={200: UserSerializer, **error_responses(401)}, summary="Your profile", tags=["me"])
     def get(self, request):
         return Response(UserSerializer(request.user).data)

@@ -39,15 +39,15 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ErrorSerializer):
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   help_text="Messages per request field.")
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="Messages per request field (absent when the body could not be parsed).")
 
 
 _DESCRIPTIONS = {
     400: ("The request is not valid.", ValidationErrorSerializer),
     401: ("Not logged in: send a session cookie (with a CSRF token) or `Authorization: Token …`.", ErrorSerializer),
     403: ("Not allowed (e.g. a session request without its CSRF token).", ErrorSerializer),
-    404: ("Not found, or not yours.", ErrorSerializer),
+    404: ("Not found, not yours, or no such page of results.", ErrorSerializer),
     429: ("Too many requests: wait for the Retry-After header's seconds.", ErrorSerializer),
 }
 
@@ -55,3 +55,17 @@ _DESCRIPTIONS = {
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """OpenAPI responses for these error statuses, for extend_schema(responses=...)."""
     return {code: OpenApiResponse(_DESCRIPTIONS[code][1], description=_DESCRIPTIONS[code][0]) for code in codes}
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Query parameters, parsed strictly: `?emotion=` is an error, not a filter silently dropped.
+
+    DRF reads a query string like an HTML form, where an empty field counts as not sent;
+    an API client that sends an empty value has made a mistake, and the schema says so.
+    """
+
+    def to_internal_value(self, data):
+        blank = {name: ["This field may not be blank."] for name in self.fields if data.get(name) == ""}
+        if blank:
+            raise exceptions.ValidationError(blank)
+        return super().to_internal_value(data)

@@ -1,7 +1,9 @@
 """Every REST endpoint under /api/, with the OpenAPI schema and its offline Swagger UI."""
 
 from django.conf import settings
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -24,6 +26,12 @@ class SwaggerView(SpectacularSwaggerSplitView):
         return response
 
 
+@csrf_exempt  # it changes nothing; a DELETE to a bad path must get this 404, not the CSRF page
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/ (e.g. a non-numeric id) answers in the API's error shape, not an HTML page."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
 urlpatterns = [
     path("auth/register/", accounts_api.RegisterView.as_view(), name="api-register"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -38,4 +46,5 @@ urlpatterns = [
     path("photos/<str:token>/", moods_api.capture_photo_signed, name="api-photo"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", api_not_found),
 ]

@@ -6,7 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cloudscendo.api_errors import error_responses
+from cloudscendo.api_errors import QueryParamsSerializer, error_responses
 from moods import selectors as moods_selectors
 from music import exports, selectors, videos
 from music.affect import Mood
@@ -80,9 +80,9 @@ class FeedbackView(APIView):
         return Response(RecommendationSerializer(song).data)
 
 
-class TrackQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200, allow_blank=True, help_text="Free text.")
-    mood = serializers.ChoiceField(choices=Mood.choices, required=False, allow_blank=True)
+class TrackQuerySerializer(QueryParamsSerializer):
+    q = serializers.CharField(required=False, min_length=1, max_length=200, help_text="Free text.")
+    mood = serializers.ChoiceField(choices=Mood.choices, required=False)
 
 
 class TrackSearchView(generics.ListAPIView):
@@ -97,7 +97,7 @@ class TrackSearchView(generics.ListAPIView):
         return Track.objects.filter(active=True, cell__isnull=False)  # no query: the playable catalogue
 
     @extend_schema(parameters=[TrackQuerySerializer], responses={200: TrackSerializer(many=True),
-                                                                 **error_responses(400, 401)},
+                                                                 **error_responses(400, 401, 404)},
                    summary="Search the catalogue", tags=["tracks"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -163,3 +163,14 @@ def test_a_session_write_without_its_csrf_token_is_refused_and_changes_nothing()
     assert response.json()["detail"].startswith("CSRF Failed")
     user.refresh_from_db()
     assert user.strategy == "match"
+
+
+def test_me_patch_wants_a_real_boolean_and_changes_nothing_otherwise():
+    user = UserFactory(keep_images=True)
+
+    response = token_client(user).patch("/api/me/", {"keep_images": 0}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"keep_images": ["Must be a valid boolean."]}
+    user.refresh_from_db()
+    assert user.keep_images is True

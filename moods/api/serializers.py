@@ -4,13 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Strategy
+from cloudscendo.api_errors import QueryParamsSerializer
 from history.selectors import HistoryFilter
 from moods.api.links import photo_url
 from moods.models import Emotion, MoodCapture
 from music.api import RecommendationSerializer, capture_songs
 
 
-class HistoryFilterSerializer(serializers.Serializer):
+class HistoryFilterSerializer(QueryParamsSerializer):
     """Query parameters `from`, `to` (dates, inclusive, in the site's time zone) and `emotion`."""
 
     def get_fields(self) -> dict:

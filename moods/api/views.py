@@ -43,7 +43,7 @@ class CaptureListView(generics.ListCreateAPIView):
         return captures_filtered(user=self.request.user, filters=query.history_filter())
 
     @extend_schema(parameters=[serializers.HistoryFilterSerializer],
-                   responses={200: serializers.CaptureSerializer(many=True), **error_responses(400, 401)},
+                   responses={200: serializers.CaptureSerializer(many=True), **error_responses(400, 401, 404)},
                    summary="Your captures, newest first", tags=["captures"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
