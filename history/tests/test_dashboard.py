@@ -32,6 +32,8 @@ def test_the_dashboard_shows_totals_tables_and_chart_data(client):
     assert '<p class="big-number" id="history-total">3</p>' in page
     assert '<p class="big-number" id="history-dominant">Sad</p>' in page
     assert '<th scope="row">Sad</th><td>2</td>' in page
+    day = today.strftime("%a %-d %b %Y")
+    assert f'<tr><th scope="row">{day}</th><td>0</td><td>2</td><td>0</td>' in page  # happy, sad, angry...
     assert '<script id="by-day-data" type="application/json">' in page
     assert '<script id="counts-data" type="application/json">' in page
     assert 'data-chart="by-day"' in page and 'data-chart="distribution"' in page
