@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
 
 
@@ -69,3 +70,12 @@ class QueryParamsSerializer(serializers.Serializer):
         if blank:
             raise exceptions.ValidationError(blank)
         return super().to_internal_value(data)
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """DRF's paging, except that an empty ?page= is an invalid page (404), like ?page=x, not page 1."""
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)

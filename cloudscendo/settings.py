@@ -366,6 +366,7 @@ REST_FRAMEWORK |= {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
 }
 SPECTACULAR_SETTINGS |= {
     "COMPONENT_SPLIT_REQUEST": True,  # multipart uploads and read-only fields get their own request schemas

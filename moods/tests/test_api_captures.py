@@ -200,3 +200,11 @@ def test_captures_need_authentication(method, path):
 
     assert response.status_code == 401
     assert MoodCapture.objects.get() == capture
+
+
+@pytest.mark.parametrize("page", ["", "x", "9"])
+def test_a_page_that_does_not_exist_is_not_found(page):
+    response = token_client(UserFactory()).get("/api/captures/", {"page": page})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page.", "code": "not_found"}
