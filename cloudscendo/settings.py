@@ -362,3 +362,42 @@ CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
 YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, maximum=60)
 # YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
+
+# --- History dashboard and REST API (issue 5) ---------------------------------------
+
+
+def _rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as "30/min": a number, a slash, then s, min, h or day (DRF reads the first letter)."""
+    value = env_str(name, default)
+    number, _, period = value.partition("/")
+    if not (number.isdigit() and int(number) > 0 and period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate; use e.g. 30/min, 500/hour or 10/s.")
+    return value
+
+
+INSTALLED_APPS += ["history"]  # the dashboard: reads of moods and music, no models of its own
+CAPTURE_RATE = _rate("CAPTURE_RATE", "30/min")  # API captures per user
+API_AUTH_RATE = _rate("API_AUTH_RATE", "10/min")  # API register and token requests per client address
+# Lifetime of the signed photo links the API hands out when photos are local files
+# (the same variable sets the lifetime of presigned S3 links).
+PHOTO_URL_EXPIRE_SECONDS = env_int("AWS_S3_URL_EXPIRE", 300, minimum=1)
+REST_FRAMEWORK |= {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
+}
+SPECTACULAR_SETTINGS |= {
+    "COMPONENT_SPLIT_REQUEST": True,  # multipart uploads and read-only fields get their own request schemas
+    "ENUM_NAME_OVERRIDES": {"EmotionEnum": "moods.models.Emotion",
+                            "FeedbackEnum": "music.models.Recommendation.Feedback"},
+}
+# Chart.js comes from npm at set-up (`npm ci` in `make setup`); without it the
+# dashboard shows its data tables only.
+CHARTJS_DIR = NODE_MODULES_DIR / "chart.js" / "dist"
+CHARTJS_AVAILABLE = CHARTJS_DIR.is_dir()
+if CHARTJS_AVAILABLE:
+    STATICFILES_DIRS.append(("vendor/chart.js", CHARTJS_DIR))

@@ -12,4 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("moods.urls")),
+    # Issue 5: the mood history dashboard and the REST API.
+    path("history/", include("history.urls")),
+    path("api/", include("cloudscendo.api_urls")),
 ]

@@ -1,0 +1,149 @@
+"""Reads of a user's mood history: filtered captures and aggregates computed by the database.
+
+Every function runs a fixed number of queries whatever the history's size.
+Days, weekdays and hours are those of the current time zone (TIME_ZONE).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractWeekDay, TruncDate
+from django.utils import timezone
+
+from accounts.models import User
+from moods.models import Emotion, MoodCapture
+from music.affect import EMOTION_TARGETS
+from music.models import Recommendation
+
+EMOTIONS = tuple(Emotion.values)
+TREND_DAYS = 7
+# A change of the mean (valence, energy) smaller than this reads as "about the same":
+# a tenth of the distance between the CALM and HAPPY targets (README, "Emotions in (valence, energy)").
+TREND_THRESHOLD = 0.06
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    emotion: str = ""
+
+
+def captures_filtered(*, user: User, filters: HistoryFilter) -> QuerySet[MoodCapture]:
+    """The user's captures within the filter's days (inclusive, local time) and emotion, newest first."""
+    captures = MoodCapture.objects.filter(user=user)
+    if filters.date_from:
+        captures = captures.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        captures = captures.filter(created_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    if filters.emotion:
+        captures = captures.filter(emotion=filters.emotion)
+    return captures.order_by("-created_at", "-id")
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    # A range on created_at itself (not created_at__date) lets the (user, -created_at) index answer.
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _read(captures: QuerySet[MoodCapture]) -> QuerySet[MoodCapture]:
+    return captures.exclude(emotion="").order_by()  # order_by(): no ordering column in the GROUP BY
+
+
+def _zeros() -> dict[str, int]:
+    return dict.fromkeys(EMOTIONS, 0)
+
+
+def emotion_counts(*, captures: QuerySet[MoodCapture]) -> dict[str, int]:
+    """Captures per emotion, every emotion present (0 when none); one query."""
+    counts = _zeros()
+    for row in _read(captures).values("emotion").annotate(n=Count("id")):
+        counts[row["emotion"]] = row["n"]
+    return counts
+
+
+def emotions_by_day(*, captures: QuerySet[MoodCapture]) -> list[dict]:
+    """[{"date", "counts": {EMOTION: n}}] for each day that has a reading, oldest first; one query."""
+    days: dict[datetime.date, dict[str, int]] = {}
+    rows = _read(captures).annotate(day=TruncDate("created_at")).values("day", "emotion").annotate(n=Count("id"))
+    for row in rows.order_by("day"):
+        days.setdefault(row["day"], _zeros())[row["emotion"]] = row["n"]
+    return [{"date": day, "counts": counts} for day, counts in days.items()]
+
+
+def weekday_hour_counts(*, captures: QuerySet[MoodCapture]) -> list[list[int]]:
+    """Readings per weekday (Monday first) and hour of the day: 7 rows of 24 counts; one query."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = _read(captures).annotate(weekday=ExtractWeekDay("created_at"), hour=ExtractHour("created_at"))
+    for row in rows.values("weekday", "hour").annotate(n=Count("id")):
+        grid[(row["weekday"] + 5) % 7][row["hour"]] = row["n"]  # ExtractWeekDay: 1 is Sunday
+    return grid
+
+
+def dominant_emotion(counts: dict[str, int]) -> str:
+    """The most frequent emotion ("" when there is none); ties go to the order of Emotion."""
+    best = max(EMOTIONS, key=lambda name: counts[name])
+    return best if counts[best] else ""
+
+
+def mood_trend(*, user: User, until: datetime.date) -> str:
+    """One line comparing the TREND_DAYS days up to `until` with the ones before; one query."""
+    end = _day_start(until + datetime.timedelta(days=1))
+    this_start, last_start = end - datetime.timedelta(days=TREND_DAYS), end - datetime.timedelta(days=2 * TREND_DAYS)
+    rows = (_read(MoodCapture.objects.filter(user=user, created_at__gte=last_start, created_at__lt=end))
+            .values("emotion").annotate(this=Count("id", filter=Q(created_at__gte=this_start)),
+                                        last=Count("id", filter=Q(created_at__lt=this_start))))
+    this_week = {row["emotion"]: row["this"] for row in rows}
+    last_week = {row["emotion"]: row["last"] for row in rows}
+    return trend_sentence(this_week=this_week, last_week=last_week)
+
+
+def _mean_point(counts: dict[str, int]) -> tuple[float, float] | None:
+    total = sum(counts.values())
+    if not total:
+        return None
+    return (sum(EMOTION_TARGETS[e].point[0] * n for e, n in counts.items()) / total,
+            sum(EMOTION_TARGETS[e].point[1] * n for e, n in counts.items()) / total)
+
+
+def trend_sentence(*, this_week: dict[str, int], last_week: dict[str, int]) -> str:
+    """"calmer than last week" and the like, from the mean (valence, energy) of each week's readings."""
+    now, before = _mean_point(this_week), _mean_point(last_week)
+    if now is None or before is None:
+        return "Not enough readings in the last two weeks to compare them."
+    valence, energy = now[0] - before[0], now[1] - before[1]
+    if max(abs(valence), abs(energy)) < TREND_THRESHOLD:
+        return "About the same as last week."
+    if abs(energy) >= abs(valence):
+        return "Calmer than last week." if energy < 0 else "More wound up than last week."
+    return "Brighter than last week." if valence > 0 else "Lower than last week."
+
+
+def history_summary(*, user: User, filters: HistoryFilter) -> dict:
+    """{"counts", "by_day", "dominant", "total"} of the filtered readings; two queries."""
+    captures = captures_filtered(user=user, filters=filters)
+    counts = emotion_counts(captures=captures)
+    return {"counts": counts, "by_day": emotions_by_day(captures=captures), "dominant": dominant_emotion(counts),
+            "total": sum(counts.values())}
+
+
+# --- Staff page: anonymous aggregates over every user ---------------------------
+
+SITE_DAYS = 90
+TOP_TRACKS = 10
+
+
+def site_emotions_by_day(*, until: datetime.date) -> list[dict]:
+    """Every user's readings per day and emotion over the SITE_DAYS days up to `until`; one query."""
+    start = _day_start(until - datetime.timedelta(days=SITE_DAYS - 1))
+    return emotions_by_day(captures=MoodCapture.objects.filter(created_at__gte=start))
+
+
+def tracks_top(*, liked_only: bool) -> list[dict]:
+    """The TOP_TRACKS most recommended (or most liked) tracks: {"name", "artist", "n"}; one query."""
+    songs = Recommendation.objects.filter(feedback=Recommendation.Feedback.LIKE) if liked_only \
+        else Recommendation.objects.all()
+    rows = (songs.order_by().values("track_id", "track__name", "track__artist").annotate(n=Count("id"))
+            .order_by("-n", "track_id"))[:TOP_TRACKS]
+    return [{"name": row["track__name"], "artist": row["track__artist"], "n": row["n"]} for row in rows]

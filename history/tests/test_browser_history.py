@@ -1,0 +1,85 @@
+"""The history dashboard in a real browser: real Chart.js charts, filters, export, delete-all."""
+
+import csv
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from conftest import screenshot
+from history.tests.factories import month_of_readings
+from moods.models import MoodCapture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DRAWN = """canvas => {
+  const chart = window.Chart && window.Chart.getChart(canvas);
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
+  return {chart: Boolean(chart), painted: painted, width: canvas.width};
+}"""
+
+
+def _log_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="History").click()
+
+
+def test_a_month_of_history_is_charted_filtered_exported_and_deleted(browser_page, tmp_path):
+    assert settings.CHARTJS_AVAILABLE, "Chart.js is not installed: run `make setup` (it runs `npm ci`)"
+    page, user = browser_page, UserFactory()
+    month_of_readings(user, end=timezone.localdate(), days=30, per_day=3)
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+
+    _log_in(page, user)
+    page.get_by_role("heading", name="Mood history").wait_for()
+    for name in ("by-day", "distribution"):
+        state = page.locator(f'canvas[data-chart="{name}"]').evaluate(DRAWN)
+        assert state["chart"] and state["width"] > 0 and state["painted"] > 500, (name, state)
+    screenshot(page, "history-01-dashboard")
+    assert page.locator("#history-total").inner_text() == "90"
+
+    page.get_by_label("Emotion", exact=True).select_option("SAD")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**emotion=SAD**")
+    sad = MoodCapture.objects.filter(user=user, emotion="SAD").count()
+    assert page.locator("#history-total").inner_text() == str(sad)
+    screenshot(page, "history-02-filtered")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    path = tmp_path / "history.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert download.value.suggested_filename == f"cloudscendo-history-{timezone.localdate()}.csv"
+    assert len(rows) == sad and {row["emotion"] for row in rows} == {"SAD"}
+
+    page.get_by_role("link", name="Delete all captures…").click()
+    page.get_by_text("All 90 of your captures").wait_for()
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_text("90 captures and their photos are deleted.").wait_for()
+    screenshot(page, "history-03-emptied")
+    assert page.locator("#history-total").inner_text() == "0"
+    assert not MoodCapture.objects.filter(user=user).exists()
+    assert violations == []
+
+
+def test_a_capture_page_draws_its_scores(browser_page):
+    user = UserFactory()
+    capture = MoodCapture.objects.create(user=user, source="upload", status="done", emotion="HAPPY", confidence=70.0,
+                                         scores={"HAPPY": 70.0, "CALM": 20.0, "SAD": 10.0},
+                                         finished_at=timezone.now() - datetime.timedelta(minutes=1))
+    _log_in(browser_page, user)
+
+    browser_page.goto(f"/history/captures/{capture.id}/")
+
+    state = browser_page.locator('canvas[data-chart="scores"]').evaluate(DRAWN)
+    assert state["chart"] and state["painted"] > 500, state
+    screenshot(browser_page, "history-04-capture")

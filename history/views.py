@@ -1,0 +1,110 @@
+"""The mood history pages: parse filters, call a selector or service, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from history import exports, selectors, services
+from history.forms import HistoryFilterForm
+from moods import selectors as moods_selectors
+from moods import services as moods_services
+from moods.models import Emotion
+from music.api import capture_songs
+
+PAGE_SIZE = 20
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EXPORTS = {"csv": (exports.history_csv, "text/csv; charset=utf-8"),
+           "json": (exports.history_json, "application/json")}
+
+
+def _chart_context() -> dict:
+    return {"chartjs": settings.CHARTJS_AVAILABLE, "emotion_labels": dict(Emotion.choices)}
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.history_filter()
+    captures = selectors.captures_filtered(user=request.user, filters=filters)
+    summary = selectors.history_summary(user=request.user, filters=filters)
+    page = Paginator(captures, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form, "summary": summary, "page": page, "query": _query_without_page(request),
+        "heatmap": _heat_rows(selectors.weekday_hour_counts(captures=captures)), "hours": range(24),
+        "trend": selectors.mood_trend(user=request.user, until=filters.date_to or timezone.localdate()),
+        "dominant_label": Emotion(summary["dominant"]).label if summary["dominant"] else "",
+        "distribution": [(Emotion(value).label, count) for value, count in summary["counts"].items()],
+        "time_zone": settings.TIME_ZONE, **_chart_context(),
+    }
+    return render(request, "history/dashboard.html", context)
+
+
+def _heat_rows(grid: list[list[int]]) -> list[dict]:
+    """Each weekday's counts with a shade 0-4 relative to the busiest hour (CSS classes heat-0..heat-4)."""
+    top = max(max(row) for row in grid) or 1
+    return [{"day": day, "cells": [{"count": n, "level": 0 if not n else 1 + min(3, 4 * n // (top + 1))} for n in row]}
+            for day, row in zip(WEEKDAYS, grid, strict=True)]
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def capture_detail(request, capture_id: int):
+    capture = moods_selectors.capture_get(user=request.user, capture_id=capture_id)
+    context = {"capture": capture, "scores": moods_selectors.capture_scores(capture=capture),
+               "songs": capture_songs(capture_id=capture.id), **_chart_context()}
+    return render(request, "history/capture.html", context)
+
+
+@login_required
+@require_GET
+def export(request, kind: str):
+    filters = HistoryFilterForm(request.GET or None).history_filter()
+    render_body, content_type = EXPORTS[kind]
+    body = render_body(captures=selectors.captures_filtered(user=request.user, filters=filters))
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cloudscendo-history-{timezone.localdate()}.{kind}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capture_delete(request, capture_id: int):
+    capture = moods_selectors.capture_get(user=request.user, capture_id=capture_id)
+    if request.method == "GET":
+        return render(request, "history/confirm_delete.html", {"capture": capture})
+    moods_services.capture_delete(capture=capture)
+    messages.success(request, "The capture and its photo are deleted.")
+    return redirect("history:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_all(request):
+    if request.method == "GET":
+        return render(request, "history/confirm_delete.html", {"count": request.user.captures.count()})
+    deleted = services.captures_delete_all(user=request.user)
+    messages.success(request, f"{deleted} captures and their photos are deleted.")
+    return redirect("history:dashboard")
+
+
+@staff_member_required
+@require_GET
+def staff(request):
+    context = {"by_day": selectors.site_emotions_by_day(until=timezone.localdate()), "site_days": selectors.SITE_DAYS,
+               "top_lists": [("Most recommended songs", selectors.tracks_top(liked_only=False)),
+                             ("Most liked songs", selectors.tracks_top(liked_only=True))],
+               **_chart_context()}
+    return render(request, "history/staff.html", context)

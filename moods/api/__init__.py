@@ -1,0 +1,1 @@
+"""The captures part of the REST API (/api/captures/...)."""

@@ -1,0 +1,97 @@
+"""What the captures API reads and writes."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Strategy
+from cloudscendo.api_errors import QueryParamsSerializer
+from history.selectors import HistoryFilter
+from moods.api.links import photo_url
+from moods.models import Emotion, MoodCapture
+from music.api import RecommendationSerializer, capture_songs
+
+
+class HistoryFilterSerializer(QueryParamsSerializer):
+    """Query parameters `from`, `to` (dates, inclusive, in the site's time zone) and `emotion`."""
+
+    def get_fields(self) -> dict:
+        # `from` is a Python keyword, so the fields are built here rather than declared.
+        return {"from": serializers.DateField(required=False, help_text="First day, YYYY-MM-DD."),
+                "to": serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD."),
+                "emotion": serializers.ChoiceField(choices=Emotion.choices, required=False)}
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["Must not be before `from`."]})
+        return attrs
+
+    def history_filter(self) -> HistoryFilter:
+        data = self.validated_data
+        return HistoryFilter(date_from=data.get("from"), date_to=data.get("to"), emotion=data.get("emotion", ""))
+
+
+class ScoresSerializer(serializers.Serializer):
+    """Every emotion's score, 0-100."""
+
+    def get_fields(self) -> dict:
+        return {name: serializers.FloatField() for name in Emotion.values}
+
+
+class FaceSerializer(serializers.Serializer):
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4,
+                                help_text="left, top, width, height as fractions of the photo.")
+    scores = ScoresSerializer()
+
+
+def _every_score(scores: dict) -> dict[str, float]:
+    return {name: float(scores.get(name, 0.0)) for name in Emotion.values}
+
+
+class CaptureSerializer(serializers.ModelSerializer):
+    emotions = serializers.SerializerMethodField()
+    faces = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField()
+    emotion = serializers.ChoiceField(choices=Emotion.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = MoodCapture
+        fields = ("id", "status", "source", "emotion", "confidence", "emotions", "faces", "error", "strategy",
+                  "created_at", "finished_at", "image_url")
+        read_only_fields = fields
+
+    @extend_schema_field(ScoresSerializer)
+    def get_emotions(self, capture: MoodCapture) -> dict:
+        return _every_score(capture.scores)
+
+    @extend_schema_field(FaceSerializer(many=True))
+    def get_faces(self, capture: MoodCapture) -> list[dict]:
+        return [{"box": face["box"], "scores": _every_score(face.get("scores", {}))} for face in capture.faces]
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="Short-lived; null when not kept."))
+    def get_image_url(self, capture: MoodCapture) -> str | None:
+        return photo_url(capture=capture, request=self.context["request"])
+
+
+class CaptureDetailSerializer(CaptureSerializer):
+    recommendations = serializers.SerializerMethodField()
+
+    class Meta(CaptureSerializer.Meta):
+        fields = (*CaptureSerializer.Meta.fields, "recommendations")
+        read_only_fields = fields
+
+    @extend_schema_field(RecommendationSerializer(many=True))
+    def get_recommendations(self, capture: MoodCapture) -> list[dict]:
+        return RecommendationSerializer(capture_songs(capture_id=capture.id), many=True).data
+
+
+class CapturePhotoSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="A JPEG, PNG or WebP photo of a face.")
+    strategy = serializers.ChoiceField(choices=Strategy.choices, required=False,
+                                       help_text="Default: the user's own strategy.")
+    group = serializers.BooleanField(default=False, help_text="Average all faces, weighted by size.")
+
+
+class CaptureMoodSerializer(serializers.Serializer):
+    emotion = serializers.ChoiceField(choices=Emotion.choices)
+    strategy = serializers.ChoiceField(choices=Strategy.choices, required=False,
+                                       help_text="Default: the user's own strategy.")
