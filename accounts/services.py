@@ -1,5 +1,6 @@
 """Writes on accounts: profile changes and deleting a user with everything of theirs."""
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -37,7 +38,9 @@ def user_delete(*, user: User) -> None:
 
 
 def _failure_keys(*, username: str, ip: str) -> tuple[str, str]:
-    return f"login-failures:user:{username.strip().lower()}", f"login-failures:ip:{ip}"
+    # Hashed: a username is user input, and cache keys must be short and plain.
+    user = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    return f"login-failures:user:{user}", f"login-failures:ip:{ip}"
 
 
 def login_is_locked(*, username: str, ip: str) -> bool:

@@ -35,7 +35,7 @@ def rows_for(backend: str) -> list[list]:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from history.tests.factories import month_of_readings
+    from moods.history.tests.factories import month_of_readings
 
     rows = []
     for count, days, per_day in SIZES:

@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
-from history import api as history_api
 from moods.api import views as moods_api
+from moods.history import api as history_api
 from music import api as music_api
 
 
@@ -46,5 +46,5 @@ urlpatterns = [
     path("photos/<str:token>/", moods_api.capture_photo_signed, name="api-photo"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"", api_not_found),
+    re_path(r"", api_not_found, name="api-not-found"),
 ]

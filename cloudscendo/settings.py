@@ -375,7 +375,7 @@ def _rate(name: str, default: str) -> str:
     return value
 
 
-INSTALLED_APPS += ["history"]  # the dashboard: reads of moods and music, no models of its own
+
 CAPTURE_RATE = _rate("CAPTURE_RATE", "30/min")  # API captures per user
 API_AUTH_RATE = _rate("API_AUTH_RATE", "10/min")  # API register and token requests per client address
 # Lifetime of the signed photo links the API hands out when photos are local files

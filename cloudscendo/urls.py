@@ -13,6 +13,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("moods.urls")),
     # Issue 5: the mood history dashboard and the REST API.
-    path("history/", include("history.urls")),
+    path("history/", include("moods.history.urls")),
     path("api/", include("cloudscendo.api_urls")),
 ]

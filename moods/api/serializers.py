@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from accounts.models import Strategy
 from cloudscendo.api_errors import QueryParamsSerializer
-from history.selectors import HistoryFilter
 from moods.api.links import photo_url
+from moods.history.selectors import HistoryFilter
 from moods.models import Emotion, MoodCapture
 from music.api import RecommendationSerializer, capture_songs
 

@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from cloudscendo.api_errors import error_responses
-from history.selectors import captures_filtered
 from moods import selectors, services
 from moods.api import serializers
 from moods.api.links import photo_capture_id
 from moods.api.services import capture_submit_mood, capture_submit_photo
+from moods.history.selectors import captures_filtered
 from moods.models import MoodCapture
 from moods.photos import PhotoRejected
 

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from history import exports, selectors, services
-from history.forms import HistoryFilterForm
 from moods import selectors as moods_selectors
 from moods import services as moods_services
+from moods.history import exports, selectors, services
+from moods.history.forms import HistoryFilterForm
 from moods.models import Emotion
 from music.api import capture_songs
 

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from cloudscendo.tests.api import token_client
-from history.selectors import EMOTIONS
-from history.tests.factories import month_of_readings, reading, readings_bulk
+from moods.history.selectors import EMOTIONS
+from moods.history.tests.factories import month_of_readings, reading, readings_bulk
 
 pytestmark = pytest.mark.django_db
 

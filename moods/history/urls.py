@@ -1,6 +1,6 @@
 from django.urls import path
 
-from history import views
+from moods.history import views
 
 app_name = "history"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import screenshot
-from history.tests.factories import month_of_readings
+from moods.history.tests.factories import month_of_readings
 from moods.models import MoodCapture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

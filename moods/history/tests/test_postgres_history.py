@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from history import selectors
-from history.selectors import HistoryFilter
-from history.tests.factories import month_of_readings, reading
+from moods.history import selectors
+from moods.history.selectors import HistoryFilter
+from moods.history.tests.factories import month_of_readings, reading
 from moods.models import MoodCapture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from accounts.tests.factories import UserFactory
-from history.tests.factories import reading, readings_bulk
+from moods.history.tests.factories import reading, readings_bulk
 from moods.models import Emotion, MoodCapture
 from moods.tests.factories import MoodCaptureFactory, stored_files
 from music.models import Recommendation

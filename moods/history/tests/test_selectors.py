@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from history import selectors
-from history.selectors import HistoryFilter
-from history.tests.factories import reading, readings_bulk
+from moods.history import selectors
+from moods.history.selectors import HistoryFilter
+from moods.history.tests.factories import reading, readings_bulk
 from moods.models import MoodCapture
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cloudscendo.api_errors import error_responses
-from history import selectors
 from moods.api.serializers import HistoryFilterSerializer
+from moods.history import selectors
 from moods.models import Emotion
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from history.selectors import HistoryFilter
+from moods.history.selectors import HistoryFilter
 from moods.models import Emotion
 
 

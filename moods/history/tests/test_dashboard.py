@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from history.tests.factories import month_of_readings, readings_bulk
+from moods.history.tests.factories import month_of_readings, readings_bulk
 from moods.tests.factories import MoodCaptureFactory
 
 pytestmark = pytest.mark.django_db
