@@ -37,7 +37,7 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 PG_DB = "cs_security_load"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 WEB_WORKERS, CELERY_CONCURRENCY = 2, 2  # 2 cores shared with the load generator
-RAMP_RATES = (1, 2, 3, 4, 6, 8, 10)  # captures per second, 10 s each
+RAMP_RATES = (1, 2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 30)  # captures per second, 10 s each
 RAMP_SECONDS, SUSTAIN_SECONDS, SINGLE_RUNS = 10, 60, 40
 POLL_SECONDS = 0.02
 FLOW_TIMEOUT = 30.0  # one capture that takes longer counts as an error
@@ -72,7 +72,8 @@ def start(env: dict) -> list[subprocess.Popen]:
     web = [sys.executable, "-m", "gunicorn", "cloudscendo.wsgi", "--bind", f"{HOST}:{PORT}",
            "--workers", str(WEB_WORKERS), "--timeout", "30", "--log-level", "warning"]
     worker = [sys.executable, "-m", "celery", "-A", "cloudscendo", "worker", "-l", "WARNING",
-              "--concurrency", str(CELERY_CONCURRENCY), "--without-mingle", "--without-gossip"]
+              "--concurrency", str(CELERY_CONCURRENCY), "--without-mingle", "--without-gossip",
+              "-Q", "analysis,recommendations,videos,celery"]  # every queue of settings.TASK_QUEUES, as the Procfile
     processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
                  for command in (web, worker)]
     deadline = time.monotonic() + 60

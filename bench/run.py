@@ -1,4 +1,7 @@
-"""Run every bench/bench_*.py script and rewrite BENCHMARKS.md with their tables.
+"""Run every bench/bench_*.py script (or the ones named) and rewrite their sections of BENCHMARKS.md.
+
+Sections of scripts that did not run this time are kept as they were, each
+with the date of its own run.
 
 Each script prints one JSON object on its last line of output:
 {"title": str, "columns": [str, ...], "rows": [[...], ...], "notes": [str, ...]}
@@ -32,11 +35,24 @@ def run(script: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def table(report: dict) -> list[str]:
-    lines = [f"## {report['title']}", "", "| " + " | ".join(report["columns"]) + " |",
+def table(report: dict, when: str) -> list[str]:
+    lines = [f"## {report['title']}", "", f"Run: {when}.", "", "| " + " | ".join(report["columns"]) + " |",
              "|" + "---|" * len(report["columns"])]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in report["rows"]]
     return [*lines, "", *(f"- {note}" for note in report.get("notes", [])), ""]
+
+
+def kept_sections(path: Path) -> dict[str, list[str]]:
+    """The existing file's sections, by title, so a partial run keeps the others."""
+    sections: dict[str, list[str]] = {}
+    title = None
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        if line.startswith("## "):
+            title = line[3:]
+            sections[title] = []
+        if title:
+            sections[title].append(line)
+    return sections
 
 
 def main() -> None:
@@ -44,12 +60,15 @@ def main() -> None:
     only = sys.argv[1:]
     reports = [run(script) for script in scripts if not only or script.stem in only]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["# Benchmarks", "", f"Machine: {machine()}.", f"Date: {now}. Written by `make bench` (bench/run.py).",
+    path = ROOT / "BENCHMARKS.md"
+    sections = kept_sections(path) | {report["title"]: table(report, now) for report in reports}
+    lines = ["# Benchmarks", "", f"Machine: {machine()}.", "Written by `make bench` (bench/run.py); "
+             "`.venv/bin/python bench/run.py bench_NAME` re-runs one section.",
              "Times are medians (p50) and 95th percentiles (p95) of repeated runs in one process, unless a row says "
              "otherwise.", ""]
-    for report in reports:
-        lines += table(report)
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
+    for section in sections.values():
+        lines += section
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("BENCHMARKS.md written")
 
 

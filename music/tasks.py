@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from music import search, videos
-from music.services import imports_job, kendra_sync, recommendations
+from music.services import imports_job, recommendations
 from music.services import videos as video_services
 
 RETRY = {"acks_late": True, "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 6}
@@ -26,6 +26,8 @@ def videos_refresh_task() -> None:
 
 @shared_task(**RETRY, autoretry_for=(search.BackendUnavailable,))
 def tracks_kendra_push_task(track_ids: list[int]) -> None:
+    from music.services import kendra_sync  # boto3 loads only in a worker that pushes to Kendra
+
     kendra_sync.tracks_kendra_push(track_ids=track_ids)
 
 

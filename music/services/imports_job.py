@@ -14,7 +14,6 @@ from django.utils.text import get_valid_filename
 
 from music.importers import ImportRejected
 from music.models import ImportJob
-from music.services.imports import tracks_import
 
 
 def import_job_create(*, upload: UploadedFile, format: str, user_id: int | None) -> ImportJob:
@@ -58,6 +57,8 @@ def import_job_run(*, job_id: int) -> None:
             shutil.copyfileobj(source, target)
         rows = sum(1 for _ in path.open("rb")) - 1
         try:
+            from music.services.imports import tracks_import  # pandas loads only when a job runs
+
             summary = tracks_import(paths=[path], format=job.format, progress=_Progress(job_id, rows))
         except ImportRejected as error:
             _finish(job_id, status=ImportJob.Status.FAILED, message=str(error))
