@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from moods import photos, selectors, stored
 from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
-from moods.models import Emotion, MoodCapture
+from moods.models import LOCAL_FIELDS, Emotion, MoodCapture
 from moods.readings import reading_from_analysis
 
 logger = logging.getLogger(__name__)
@@ -201,3 +201,25 @@ def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]
     for capture_id in ids:
         _enqueue(capture_id)
     return ids
+
+
+LOCALISE_BATCH = 2000
+
+
+def captures_localise() -> int:
+    """Recompute every capture's local date, weekday and hour in the current TIME_ZONE; return how many changed.
+
+    Run after changing TIME_ZONE: the history groups readings on these columns, written when a capture is made.
+    """
+    captures = MoodCapture.objects.only("id", "created_at", *LOCAL_FIELDS).order_by("id")
+    changed, last = 0, 0
+    while batch := list(captures.filter(id__gt=last)[:LOCALISE_BATCH]):
+        stale = []
+        for capture in batch:
+            before = [getattr(capture, name) for name in LOCAL_FIELDS]
+            capture.localise()
+            if [getattr(capture, name) for name in LOCAL_FIELDS] != before:
+                stale.append(capture)
+        MoodCapture.objects.bulk_update(stale, LOCAL_FIELDS)
+        changed, last = changed + len(stale), batch[-1].id
+    return changed

@@ -1,14 +1,14 @@
 """Reads of a user's mood history: filtered captures and aggregates computed by the database.
 
 Every function runs a fixed number of queries whatever the history's size.
-Days, weekdays and hours are those of the current time zone (TIME_ZONE).
+Days, weekdays and hours are those of TIME_ZONE: the date filters convert it, and the
+aggregates group on the local_* columns each capture keeps (MoodCapture.localise).
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractHour, ExtractWeekDay, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,19 +65,17 @@ def emotion_counts(*, captures: QuerySet[MoodCapture]) -> dict[str, int]:
 
 def emotions_by_day(*, captures: QuerySet[MoodCapture]) -> list[dict]:
     """[{"date", "counts": {EMOTION: n}}] for each day that has a reading, oldest first; one query."""
-    days: dict[datetime.date, dict[str, int]] = {}
-    rows = _read(captures).annotate(day=TruncDate("created_at")).values("day", "emotion").annotate(n=Count("id"))
-    for row in rows.order_by("day"):
-        days.setdefault(row["day"], _zeros())[row["emotion"]] = row["n"]
-    return [{"date": day, "counts": counts} for day, counts in days.items()]
+    # One row a day with a column per emotion: a fraction of the rows of GROUP BY (day, emotion).
+    rows = (_read(captures).values("local_date").order_by("local_date")
+            .annotate(**{emotion: Count("id", filter=Q(emotion=emotion)) for emotion in EMOTIONS}))
+    return [{"date": row["local_date"], "counts": {emotion: row[emotion] for emotion in EMOTIONS}} for row in rows]
 
 
 def weekday_hour_counts(*, captures: QuerySet[MoodCapture]) -> list[list[int]]:
     """Readings per weekday (Monday first) and hour of the day: 7 rows of 24 counts; one query."""
     grid = [[0] * 24 for _ in range(7)]
-    rows = _read(captures).annotate(weekday=ExtractWeekDay("created_at"), hour=ExtractHour("created_at"))
-    for row in rows.values("weekday", "hour").annotate(n=Count("id")):
-        grid[(row["weekday"] + 5) % 7][row["hour"]] = row["n"]  # ExtractWeekDay: 1 is Sunday
+    for row in _read(captures).values("local_weekday", "local_hour").annotate(n=Count("id")):
+        grid[row["local_weekday"]][row["local_hour"]] = row["n"]
     return grid
 
 

@@ -18,7 +18,6 @@ from moods.models import Emotion
 from music.api import capture_songs
 
 PAGE_SIZE = 20
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EXPORTS = {"csv": (exports.history_csv, "text/csv; charset=utf-8"),
            "json": (exports.history_json, "application/json")}
 
@@ -37,20 +36,13 @@ def dashboard(request):
     page = Paginator(captures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form, "summary": summary, "page": page, "query": _query_without_page(request),
-        "heatmap": _heat_rows(selectors.weekday_hour_counts(captures=captures)), "hours": range(24),
+        "heatmap": selectors.weekday_hour_counts(captures=captures), "hours": range(24),
         "trend": selectors.mood_trend(user=request.user, until=filters.date_to or timezone.localdate()),
         "dominant_label": Emotion(summary["dominant"]).label if summary["dominant"] else "",
         "distribution": [(Emotion(value).label, count) for value, count in summary["counts"].items()],
         "time_zone": settings.TIME_ZONE, **_chart_context(),
     }
     return render(request, "history/dashboard.html", context)
-
-
-def _heat_rows(grid: list[list[int]]) -> list[dict]:
-    """Each weekday's counts with a shade 0-4 relative to the busiest hour (CSS classes heat-0..heat-4)."""
-    top = max(max(row) for row in grid) or 1
-    return [{"day": day, "cells": [{"count": n, "level": 0 if not n else 1 + min(3, 4 * n // (top + 1))} for n in row]}
-            for day, row in zip(WEEKDAYS, grid, strict=True)]
 
 
 def _query_without_page(request) -> str:

@@ -92,10 +92,8 @@ def test_captures_are_throttled_per_user_with_retry_after(settings):
 
 
 def _at(user, emotion: str, day: datetime.date) -> MoodCapture:
-    capture = MoodCapture.objects.create(user=user, source="manual", status="done", emotion=emotion)
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-    MoodCapture.objects.filter(id=capture.id).update(created_at=when)
-    return capture
+    return MoodCapture.objects.create(user=user, source="manual", status="done", emotion=emotion, created_at=when)
 
 
 def test_the_list_is_newest_first_paginated_and_filtered_by_days_and_emotion():

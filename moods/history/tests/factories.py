@@ -15,14 +15,14 @@ def reading(user, emotion: str, when: datetime.datetime) -> MoodCapture:
 
 
 def readings_bulk(user, rows: list[tuple[str, datetime.datetime]]) -> list[MoodCapture]:
-    """Done readings in one INSERT; created_at is set afterwards (auto_now_add ignores it), in one UPDATE per call."""
-    captures = MoodCapture.objects.bulk_create(
-        MoodCapture(user=user, source=MoodCapture.Source.MANUAL, status=MoodCapture.Status.DONE, emotion=emotion,
-                    confidence=100.0, scores={emotion: 100.0}) for emotion, _ in rows)
-    for capture, (_, when) in zip(captures, rows, strict=True):
-        capture.created_at = when if timezone.is_aware(when) else timezone.make_aware(when)
-    MoodCapture.objects.bulk_update(captures, ["created_at"], batch_size=1000)
-    return captures
+    """Done readings in one INSERT (bulk_create skips save(), so each is localised here)."""
+    captures = [MoodCapture(user=user, source=MoodCapture.Source.MANUAL, status=MoodCapture.Status.DONE,
+                            emotion=emotion, confidence=100.0, scores={emotion: 100.0},
+                            created_at=when if timezone.is_aware(when) else timezone.make_aware(when))
+                for emotion, when in rows]
+    for capture in captures:
+        capture.localise()
+    return MoodCapture.objects.bulk_create(captures, batch_size=1000)
 
 
 def month_of_readings(user, *, end: datetime.date, days: int = 30, per_day: int = 3) -> list[MoodCapture]:

@@ -41,6 +41,25 @@ def test_the_dashboard_shows_totals_tables_and_chart_data(client):
     assert "<script>" not in page  # CSP: no inline script
 
 
+def test_the_heatmap_shades_each_weekday_and_hour_against_the_busiest_one(client):
+    user = UserFactory()
+    # Monday 2 March 2026: four readings at 21:00; Wednesday 4 March: one at 09:00.
+    readings_bulk(user, [*[("SAD", datetime.datetime(2026, 3, 2, 21, minute)) for minute in range(4)],
+                         ("HAPPY", datetime.datetime(2026, 3, 4, 9))])
+    client.force_login(user)
+
+    page = client.get("/history/").content.decode()
+
+    rows = page.split('<table class="data-table heatmap">')[1].split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    monday, tuesday, wednesday = rows[0], rows[1], rows[2]
+    assert monday.startswith('<tr><th scope="row">Mon</th>')
+    assert monday.count("<td") == 24
+    assert '<td class="heat-0"></td>' * 21 + '<td class="heat-4">4</td><td class="heat-0"></td>' in monday
+    assert tuesday.count('<td class="heat-0"></td>') == 24
+    assert '<td class="heat-1">1</td>' in wednesday  # 4 x 1 // 5 = 0: the lightest shade that is not empty
+    assert [row.split("</th>")[0][-3:] for row in rows[:7]] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
 def test_chart_js_is_loaded_only_when_npm_installed_it(client, settings):
     client.force_login(UserFactory())
 
