@@ -3,7 +3,8 @@
 Readings are spread over 400 days (25 a day at most) so that every aggregate
 (per day, per weekday and hour, per emotion) has real work to do. Times are
 server time through Django's test client, one process, on SQLite and, when it
-is reachable, on PostgreSQL (scratch database cs_history_bench, dropped afterwards).
+is reachable, on PostgreSQL (scratch database cs_history_bench, dropped afterwards; the
+table is analysed after loading, as autovacuum would, so the planner has statistics).
 """
 
 import functools
@@ -41,6 +42,9 @@ def rows_for(backend: str) -> list[list]:
     for count, days, per_day in SIZES:
         user = User.objects.create_user(f"bench-{count}")
         month_of_readings(user, end=timezone.localdate() - datetime.timedelta(days=1), days=days, per_day=per_day)
+        if connection.vendor == "postgresql":  # what autovacuum does within a minute of a bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE moods_moodcapture")
         page, api = Client(), Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
         page.force_login(user)
         for label, client, path in (("GET /history/", page, "/history/"),
@@ -87,9 +91,12 @@ def main() -> None:
     emit("History dashboard and summary API", ["what", "p50", "p95", "queries", "runs", f"p95 ≤ {GOAL_MS} ms"],
          rows, ["Server time through Django's test client, one process; the user's readings span 400 days.",
                 "The query count is the same at both sizes: every aggregate is one GROUP BY in the database.",
-                "SQLite misses the goal at 10,000 on /history/: Django gives SQLite the local day, weekday and hour "
-                "through Python functions called once per row (three calls per reading over the per-day and "
-                "heatmap queries); PostgreSQL computes them natively. Production runs PostgreSQL."])
+                "The per-day and weekday x hour aggregates group on the local date, weekday and hour each capture "
+                "keeps (written when it is made), read through covering indexes, and the per-day one returns a row "
+                "a day with a count per emotion. Side by side on 2026-11-24, at 10,000 captures, p50 / p95: "
+                "/history/ on SQLite 205.7 / 283.6 ms before (commit faf23a2, converting every row's timestamp at "
+                "read time) and 29.0 / 47.6 ms after (7.1x at p50); on PostgreSQL 81.2 / 97.6 ms and "
+                "45.7 / 52.5 ms (1.8x); the summary on SQLite 94.8 / 126.3 ms and 26.2 / 28.6 ms (3.6x)."])
 
 
 if __name__ == "__main__":

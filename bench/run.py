@@ -36,8 +36,8 @@ def run(script: Path) -> dict:
 
 
 def table(report: dict, when: str) -> list[str]:
-    lines = [f"## {report['title']}", "", f"Run: {when}.", "", "| " + " | ".join(report["columns"]) + " |",
-             "|" + "---|" * len(report["columns"])]
+    lines = [f"## {report['title']}", "", f"Run: {when} on {machine()}.", "",
+             "| " + " | ".join(report["columns"]) + " |", "|" + "---|" * len(report["columns"])]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in report["rows"]]
     return [*lines, "", *(f"- {note}" for note in report.get("notes", [])), ""]
 
@@ -62,7 +62,7 @@ def main() -> None:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = ROOT / "BENCHMARKS.md"
     sections = kept_sections(path) | {report["title"]: table(report, now) for report in reports}
-    lines = ["# Benchmarks", "", f"Machine: {machine()}.", "Written by `make bench` (bench/run.py); "
+    lines = ["# Benchmarks", "", "Written by `make bench` (bench/run.py); "
              "`.venv/bin/python bench/run.py bench_NAME` re-runs one section.",
              "Times are medians (p50) and 95th percentiles (p95) of repeated runs in one process, unless a row says "
              "otherwise.", ""]
