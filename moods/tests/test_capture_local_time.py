@@ -1,6 +1,7 @@
 """Each capture keeps created_at's local date, weekday and hour (TIME_ZONE), which the history groups on."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -59,8 +60,6 @@ def test_captures_localise_moves_readings_to_a_new_time_zone_once(settings):
 
 
 def _command_output() -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("captures_localise", stdout=out)
     return out.getvalue().strip()
