@@ -8,4 +8,4 @@ from accounts.models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "strategy", "keep_images", "is_staff", "date_joined")
     list_filter = ("strategy", "keep_images", "is_staff", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Listening", {"fields": ("strategy", "keep_images")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Listening", {"fields": ("strategy", "player", "keep_images")}))

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.forms import SignUpForm, client_ip
-from accounts.models import Strategy, User
+from accounts.models import Player, Strategy, User
 from cloudscendo.api_errors import error_responses
 
 
@@ -33,7 +33,7 @@ class AuthRateThrottle(SimpleRateThrottle):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ("id", "username", "email", "strategy", "keep_images")
+        fields = ("id", "username", "email", "strategy", "player", "keep_images")
         read_only_fields = ("id", "username", "email")
 
 
@@ -111,6 +111,7 @@ class JSONBooleanField(serializers.BooleanField):
 class ProfileUpdateSerializer(serializers.Serializer):
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False)
     keep_images = JSONBooleanField(required=False)
+    player = serializers.ChoiceField(choices=Player.choices, required=False)
 
 
 class MeView(APIView):
@@ -120,11 +121,12 @@ class MeView(APIView):
         return Response(UserSerializer(request.user).data)
 
     @extend_schema(request=ProfileUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 403)},
-                   summary="Change your strategy or whether photos are kept", tags=["me"])
+                   summary="Change your strategy, preferred player or whether photos are kept", tags=["me"])
     def patch(self, request):
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = {"strategy": request.user.strategy, "keep_images": request.user.keep_images,
+                   "player": request.user.player,
                    **serializer.validated_data}
         user = services.user_profile_update(user=request.user, **changes)
         return Response(UserSerializer(user).data)

@@ -47,8 +47,8 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("strategy", "keep_images")
-        widgets = {"strategy": forms.RadioSelect}
+        fields = ("strategy", "player", "keep_images")
+        widgets = {"strategy": forms.RadioSelect, "player": forms.RadioSelect}
 
 
 class AccountDeleteForm(forms.Form):

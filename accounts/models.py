@@ -7,6 +7,12 @@ class Strategy(models.TextChoices):
     UPLIFT = "uplift", "Lift my mood, step by step"
 
 
+class Player(models.TextChoices):
+    AUTO = "auto", "YouTube where a video is known, else Spotify"
+    SPOTIFY = "spotify", "Spotify first"
+    YOUTUBE = "youtube", "YouTube first"
+
+
 class User(AbstractUser):
     """A listener. Custom from the first migration so fields can be added without pain."""
 
@@ -16,4 +22,8 @@ class User(AbstractUser):
     keep_images = models.BooleanField(
         "keep my photos after analysis", default=True,
         help_text="When off, each photo is deleted as soon as its emotion has been read.",
+    )
+    player = models.CharField(
+        "preferred player", max_length=10, choices=Player.choices, default=Player.AUTO,
+        help_text="Which service plays a song that both have; the other one is the fallback.",
     )

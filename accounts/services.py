@@ -20,12 +20,13 @@ def _erasers() -> list[Callable[..., None]]:
     return [import_string(path) for path in USER_DATA_ERASERS]
 
 
-def user_profile_update(*, user: User, strategy: str, keep_images: bool) -> User:
-    """Save the user's recommendation strategy and photo-keeping choice; return the user."""
+def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None) -> User:
+    """Save the user's strategy, photo-keeping choice and preferred player; return the user."""
     user.strategy = strategy
     user.keep_images = keep_images
+    user.player = player or user.player
     user.full_clean(exclude=["password", "username", "email"])
-    user.save(update_fields=["strategy", "keep_images"])
+    user.save(update_fields=["strategy", "keep_images", "player"])
     return user
 
 

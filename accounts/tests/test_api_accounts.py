@@ -20,7 +20,7 @@ def test_register_creates_the_user_and_answers_it_without_the_password():
     assert response.status_code == 201
     user = User.objects.get(username="ada")
     assert response.json() == {"id": user.id, "username": "ada", "email": "ada@example.com", "strategy": "match",
-                               "keep_images": True}
+                               "player": "auto", "keep_images": True}
     assert user.check_password(PASSWORD)
 
 
@@ -104,7 +104,7 @@ def test_me_shows_the_profile():
 
     assert response.status_code == 200
     assert response.json() == {"id": user.id, "username": "ada", "email": "ada@example.com", "strategy": "uplift",
-                               "keep_images": True}
+                               "player": "auto", "keep_images": True}
 
 
 def test_me_patch_changes_only_what_is_sent():
@@ -114,8 +114,19 @@ def test_me_patch_changes_only_what_is_sent():
 
     assert response.status_code == 200
     user.refresh_from_db()
-    assert (user.strategy, user.keep_images) == ("match", False)
+    assert (user.strategy, user.keep_images, user.player) == ("match", False, "auto")
     assert response.json()["keep_images"] is False
+
+
+def test_me_patch_sets_the_preferred_player_and_refuses_an_unknown_one():
+    user = UserFactory()
+
+    assert token_client(user).patch("/api/me/", {"player": "spotify"}, format="json").status_code == 200
+    response = token_client(user).patch("/api/me/", {"player": "vinyl"}, format="json")
+
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.player == "spotify"
 
 
 def test_me_patch_refuses_an_unknown_strategy_and_changes_nothing():

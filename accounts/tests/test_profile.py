@@ -6,22 +6,22 @@ from accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_profile_saves_strategy_and_photo_choice(client):
+def test_profile_saves_strategy_player_and_photo_choice(client):
     user = UserFactory()
     client.force_login(user)
 
-    response = client.post(reverse("profile"), {"strategy": "uplift"})
+    response = client.post(reverse("profile"), {"strategy": "uplift", "player": "spotify"})
 
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.strategy, user.keep_images) == ("uplift", False)
+    assert (user.strategy, user.player, user.keep_images) == ("uplift", "spotify", False)
 
 
 def test_profile_rejects_an_unknown_strategy_and_changes_nothing(client):
     user = UserFactory()
     client.force_login(user)
 
-    response = client.post(reverse("profile"), {"strategy": "random", "keep_images": "on"})
+    response = client.post(reverse("profile"), {"strategy": "random", "player": "auto", "keep_images": "on"})
 
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
