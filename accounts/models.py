@@ -24,6 +24,7 @@ class User(AbstractUser):
         help_text="When off, each photo is deleted as soon as its emotion has been read.",
     )
     player = models.CharField(
-        "preferred player", max_length=10, choices=Player.choices, default=Player.AUTO,
+        # db_default too: rows written by code that predates this field (old migrations' models) get it.
+        "preferred player", max_length=10, choices=Player.choices, default=Player.AUTO, db_default=Player.AUTO,
         help_text="Which service plays a song that both have; the other one is the fallback.",
     )

@@ -49,8 +49,15 @@ _DESCRIPTIONS = {
     401: ("Not logged in: send a session cookie (with a CSRF token) or `Authorization: Token …`.", ErrorSerializer),
     403: ("Not allowed (e.g. a session request without its CSRF token).", ErrorSerializer),
     404: ("Not found, not yours, or no such page of results.", ErrorSerializer),
+    409: ("The request conflicts with what is stored (e.g. a song that has left its list).", ErrorSerializer),
     429: ("Too many requests: wait for the Retry-After header's seconds.", ErrorSerializer),
 }
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with what is stored."
+    default_code = "conflict"
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:

@@ -4,14 +4,15 @@ from django.conf import settings
 
 
 def content_security_policy(*, image_hosts: tuple[str, ...] = ()) -> str:
-    """Build the site's CSP: our own scripts only, YouTube embeds, webcam previews, private images."""
+    """Build the site's CSP: our own scripts only, Spotify and YouTube players, webcam previews, private images."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],  # no inline scripts, no eval
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:", "https://i.ytimg.com", *image_hosts],
         "media-src": ["'self'", "blob:"],  # the webcam preview
-        "frame-src": ["https://www.youtube-nocookie.com"],
+        # Exactly the two players' origins (music/exports.py builds their URLs).
+        "frame-src": ["https://open.spotify.com", "https://www.youtube-nocookie.com"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

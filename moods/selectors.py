@@ -49,8 +49,15 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "face_count": capture.face_count,
         "uncertain": capture_is_uncertain(capture=capture),
         "error": capture.error,
-        "songs_url": reverse("music:capture_songs", args=[capture.id]) if capture.status == Status.DONE else "",
+        **_songs_urls(capture),
     }
+
+
+def _songs_urls(capture: MoodCapture) -> dict[str, str]:
+    # The songs page, and the list alone that the capture page's script shows under the reading.
+    routes = {"songs_url": "music:capture_songs", "songs_list_url": "music:capture_songs_list"}
+    done = capture.status == Status.DONE
+    return {key: reverse(route, args=[capture.id]) if done else "" for key, route in routes.items()}
 
 
 def captures_stuck_queued(*, before: datetime.datetime) -> list[int]:

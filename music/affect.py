@@ -90,13 +90,19 @@ def grid_cell(valence: float, energy: float) -> int:
     return column * GRID + row
 
 
-def describe_point(valence: float, energy: float) -> str:
-    """Return a few plain words for a point: "low energy, gentle"."""
-    level = "low energy" if energy < 0.4 else "high energy" if energy > 0.7 else "steady energy"
-    if valence < 0.3:
-        tone = "dark" if energy > 0.55 else "gentle" if energy < 0.4 else "melancholic"
-    elif valence > 0.6:
-        tone = "bright"
-    else:
-        tone = "bittersweet"
-    return f"{level}, {tone}"
+def describe_song(*, valence: float, energy: float, danceability: float | None = None,
+                  acousticness: float | None = None) -> str:
+    """Plain words for a song's features: "bright and upbeat", "dark and calm, acoustic"."""
+    tone = "dark" if valence < 0.25 else "melancholic" if valence < 0.45 else "warm" if valence < 0.65 else "bright"
+    pace = "calm" if energy < 0.35 else "steady" if energy < 0.6 else "upbeat" if energy < 0.8 else "intense"
+    extras = [word for word, present in (("acoustic", (acousticness or 0) >= 0.6),
+                                         ("made for dancing", (danceability or 0) >= 0.75)) if present]
+    return ", ".join([f"{tone} and {pace}", *extras])
+
+
+def path_direction(start: tuple[float, float], end: tuple[float, float]) -> str:
+    """Where an uplift path heads, in words: "brighter", "calmer", "brighter and livelier"."""
+    moves = sorted(((abs(delta), up if delta > 0 else down) for delta, up, down in (
+        (end[0] - start[0], "brighter", "darker"), (end[1] - start[1], "livelier", "calmer"))), reverse=True)
+    # The second axis is named only when it moves enough for a listener to notice.
+    return " and ".join([moves[0][1], *(word for size, word in moves[1:] if size >= 0.15)])

@@ -6,7 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cloudscendo.api_errors import QueryParamsSerializer, error_responses
+from cloudscendo.api_errors import Conflict, QueryParamsSerializer, error_responses
 from moods import selectors as moods_selectors
 from music import exports, selectors, videos
 from music.affect import Mood
@@ -26,13 +26,29 @@ class VideoSerializer(serializers.Serializer):
     search_url = serializers.URLField()
 
 
+class SpotifySerializer(serializers.Serializer):
+    spotify_id = serializers.CharField()
+    track_url = serializers.URLField()
+    embed_url = serializers.URLField(help_text="Spotify's embed player: a 30-second preview, or the whole track "
+                                               "for a listener logged in to Spotify in that browser.")
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     track = TrackSerializer()
     video = serializers.SerializerMethodField()
+    spotify = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
-        fields = ("id", "rank", "score", "reason", "feedback", "track", "video")
+        fields = ("id", "rank", "score", "reason", "feedback", "track", "video", "spotify")
+
+    @extend_schema_field(SpotifySerializer(allow_null=True))
+    def get_spotify(self, song: Recommendation) -> dict | None:
+        spotify_id = song.track.spotify_id
+        if not spotify_id:
+            return None
+        return {"spotify_id": spotify_id, "track_url": exports.spotify_track_url(spotify_id),
+                "embed_url": exports.spotify_embed_url(spotify_id)}
 
     @extend_schema_field(VideoSerializer)
     def get_video(self, song: Recommendation) -> dict:
@@ -41,18 +57,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
                 "search_url": videos.search_url(artist=song.track.artist, name=song.track.name)}
 
 
-def capture_songs(*, capture_id: int) -> list[Recommendation]:
-    """The songs of a capture's newest list, ranked (empty while none is built)."""
-    playlist = selectors.playlist_current(capture_id=capture_id)
-    return selectors.playlist_songs(playlist_id=playlist.id) if playlist else []
-
-
 class CaptureRecommendationsView(generics.ListAPIView):
     serializer_class = RecommendationSerializer
 
     def get_queryset(self):
         capture = moods_selectors.capture_get(user=self.request.user, capture_id=self.kwargs["capture_id"])
-        return capture_songs(capture_id=capture.id)
+        return selectors.capture_songs_current(capture_id=capture.id)[1]
 
     @extend_schema(responses={200: RecommendationSerializer(many=True), **error_responses(401, 404)},
                    summary="A capture's songs, best first", tags=["captures"])
@@ -66,18 +76,20 @@ class FeedbackSerializer(serializers.Serializer):
 
 class FeedbackView(APIView):
     @extend_schema(request=FeedbackSerializer,
-                   responses={200: RecommendationSerializer, **error_responses(400, 401, 403, 404)},
-                   summary="Like, dislike or skip a song", tags=["captures"])
+                   responses={200: RecommendationSerializer, **error_responses(400, 401, 403, 404, 409)},
+                   summary="Like, dislike or skip a song (a disliked song is replaced on its list)", tags=["captures"])
     def post(self, request, recommendation_id: int):
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            song = recommendations.recommendation_feedback_set(
+            result = recommendations.recommendation_feedback_set(
                 recommendation_id=recommendation_id, user_id=request.user.id,
                 feedback=serializer.validated_data["value"])
         except Recommendation.DoesNotExist:
             raise Http404 from None
-        return Response(RecommendationSerializer(song).data)
+        except recommendations.SongLeftTheList as error:
+            raise Conflict(str(error)) from None
+        return Response(RecommendationSerializer(result.song).data)
 
 
 class TrackQuerySerializer(QueryParamsSerializer):

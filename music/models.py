@@ -101,6 +101,8 @@ class Playlist(models.Model):
     fresh = models.BooleanField(default=False, help_text="Avoid every song already in this capture's lists.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     source = models.CharField(max_length=15, choices=Source.choices, default=Source.FEATURES)
+    note = models.CharField(max_length=300, blank=True,
+                            help_text="Said above the list, e.g. that a search matched nothing.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,7 +133,9 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["playlist", "rank"]
-        constraints = [models.UniqueConstraint(fields=["playlist", "rank"], name="recommendation_rank_once")]
+        # A disliked song leaves the list and its replacement takes its place (its rank).
+        constraints = [models.UniqueConstraint(fields=["playlist", "rank"], name="recommendation_rank_once",
+                                               condition=~Q(feedback="dislike"))]
         indexes = [
             models.Index(fields=["user", "-id"], name="recommendation_user_recent"),
             models.Index(fields=["user", "feedback"], name="recommendation_user_feedback",

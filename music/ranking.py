@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from music.affect import describe_point, mood_derive
+from music.affect import describe_song, mood_derive, path_direction
 
 MOOD_BONUS = 0.10  # a song whose mood fits the emotion beats a slightly closer one that does not
 POPULARITY_WEIGHT = 0.08  # at most 0.08 of closeness: a prior, never the main criterion
@@ -17,6 +17,15 @@ LIKE_PULL = 0.12  # how much a liked song lifts its neighbours ...
 LIKE_RADIUS = 0.15  # ... within this distance in (valence, energy)
 ARTIST_CAP = 2  # at most this many songs by one artist ...
 ARTIST_WINDOW = 10  # ... in any run of this many
+# A song without features sits at its mood's centre: a guess. It ranks as if it were
+# this much farther away (0.15 of score is about 0.21 in (valence, energy)), so a
+# song whose own features put it near the target always wins.
+GUESSED_POSITION_PENALTY = 0.15
+# "More like this": how much each feature counts in the distance between two songs.
+# Valence and energy decide the mood; the others tell a ballad from a dance track.
+SIMILARITY_WEIGHTS = {"valence": 1.0, "energy": 1.0, "danceability": 0.6, "acousticness": 0.6,
+                      "instrumentalness": 0.4, "tempo": 0.4}
+TEMPO_RANGE = (50.0, 200.0)  # BPM mapped onto 0..1; the hit-predictor tempos are 99 % inside it
 Point = tuple[float, float]
 
 
@@ -29,6 +38,10 @@ class Candidate:
     mood: str
     artist: str
     has_features: bool = True
+    danceability: float | None = None
+    acousticness: float | None = None
+    instrumentalness: float | None = None
+    tempo: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ def candidate_score(candidate: Candidate, *, point: Point, moods: Iterable[str],
     score += MOOD_BONUS if candidate.mood in moods else 0.0
     popularity = UNKNOWN_POPULARITY if candidate.popularity is None else candidate.popularity
     score += POPULARITY_WEIGHT * popularity / 100
+    if not candidate.has_features:
+        score -= GUESSED_POSITION_PENALTY
     if liked:
         score += LIKE_PULL * max(0.0, 1 - min(math.dist(here, other) for other in liked) / LIKE_RADIUS)
     return score
@@ -66,10 +81,11 @@ def _capped(picks: Sequence[Pick], candidate: Candidate) -> bool:
 
 
 def song_words(candidate: Candidate) -> str:
-    """Plain words for a song: its energy and tone, or its curated mood when it has no features."""
+    """Plain words for a song: "bright and upbeat, made for dancing", or its curated mood without features."""
     if not candidate.has_features:
-        return f"{candidate.mood or 'untagged'} song" if candidate.mood else "untagged song"
-    return describe_point(candidate.valence, candidate.energy)
+        return f"a {candidate.mood} song" if candidate.mood else "a song from our list"
+    return describe_song(valence=candidate.valence, energy=candidate.energy,
+                         danceability=candidate.danceability, acousticness=candidate.acousticness)
 
 
 def picks_match(candidates: Iterable[Candidate], *, point: Point, moods: Sequence[str], liked: Sequence[Point],
@@ -83,6 +99,35 @@ def picks_match(candidates: Iterable[Candidate], *, point: Point, moods: Sequenc
             break
         if not _capped(picks, candidate):
             picks.append(Pick(candidate, round(score, 4), f"{song_words(candidate)} — {why}"))
+    return picks
+
+
+def _features(candidate: Candidate) -> dict[str, float | None]:
+    low, high = TEMPO_RANGE
+    tempo = None if candidate.tempo is None else min(1.0, max(0.0, (candidate.tempo - low) / (high - low)))
+    return {"valence": candidate.valence, "energy": candidate.energy, "danceability": candidate.danceability,
+            "acousticness": candidate.acousticness, "instrumentalness": candidate.instrumentalness, "tempo": tempo}
+
+
+def song_distance(one: Candidate, other: Candidate) -> float:
+    """Weighted distance over the features both songs have (valence and energy at least)."""
+    mine, theirs = _features(one), _features(other)
+    shared = [name for name in SIMILARITY_WEIGHTS if mine[name] is not None and theirs[name] is not None]
+    total = sum(SIMILARITY_WEIGHTS[name] * (mine[name] - theirs[name]) ** 2 for name in shared)
+    return math.sqrt(total / sum(SIMILARITY_WEIGHTS[name] for name in shared))
+
+
+def picks_similar(candidates: Iterable[Candidate], *, seed: Candidate, size: int, why: str) -> list[Pick]:
+    """Return up to `size` songs nearest to a seed song's features, nearest first, under the artist cap."""
+    def distance(candidate: Candidate) -> float:
+        return song_distance(seed, candidate) + (0 if candidate.has_features else GUESSED_POSITION_PENALTY)
+
+    picks: list[Pick] = []
+    for candidate in sorted(candidates, key=lambda c: (distance(c), c.id)):
+        if len(picks) == size:
+            break
+        if not _capped(picks, candidate):
+            picks.append(Pick(candidate, round(1 - distance(candidate), 4), f"{song_words(candidate)} — {why}"))
     return picks
 
 
@@ -106,7 +151,7 @@ def path_points(start: Point, end: Point, steps: int) -> list[Point]:
 
 
 def picks_uplift(candidates: Iterable[Candidate], *, start: Point, end: Point, liked: Sequence[Point],
-                 size: int, emotion: str) -> list[Pick]:
+                 size: int) -> list[Pick]:
     """Return a list that starts near `start` and moves step by step to `end`; the order is the path.
 
     Each step takes the best free candidate around its waypoint; the chosen songs
@@ -126,5 +171,10 @@ def picks_uplift(candidates: Iterable[Candidate], *, start: Point, end: Point, l
         taken.add(chosen.id)
         picks.append(Pick(chosen, round(score, 4), ""))
     picks.sort(key=lambda pick: (-math.dist((pick.candidate.valence, pick.candidate.energy), end), pick.candidate.id))
-    return [Pick(p.candidate, p.score, f"step {i} of {len(picks)}: {song_words(p.candidate)} — lifting {emotion}")
+    towards = path_direction(start, end)
+    return [Pick(p.candidate, p.score, uplift_reason(p.candidate, step=i, steps=len(picks), towards=towards))
             for i, p in enumerate(picks, start=1)]
+
+
+def uplift_reason(candidate: Candidate, *, step: int, steps: int, towards: str) -> str:
+    return f"step {step} of {steps} towards {towards} — {song_words(candidate)}"

@@ -5,20 +5,31 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from music.affect import EMOTION_TARGETS, GRID, grid_cell
+from accounts.models import Strategy
+from music.affect import EMOTION_TARGETS, GRID, grid_cell, path_direction
 from music.models import Playlist, Recommendation, Track
-from music.ranking import Candidate, Pick, Point, picks_match, picks_uplift
+from music.ranking import Candidate, Pick, Point, picks_match, picks_similar, picks_uplift, uplift_reason
 
 LIST_SIZE = 10
 RECENT_WINDOW = 50  # no song the listener got in their last 50 recommendations
 CANDIDATES_PER_LIST = 8 * LIST_SIZE  # enough room for the artist cap and the mood bonus
 LIKES_CONSIDERED = 20
-_COLUMNS = "id, pos_valence, pos_energy, popularity, mood, artist, valence IS NOT NULL AND energy IS NOT NULL"
+SIMILAR_POOL = 3 * CANDIDATES_PER_LIST  # "more like this" re-ranks the nearest in (valence, energy) by every feature
+_COLUMNS = ("id, pos_valence, pos_energy, popularity, mood, artist, valence IS NOT NULL AND energy IS NOT NULL, "
+            "danceability, acousticness, instrumentalness, tempo")
 
 
 def _candidates(rows) -> list[Candidate]:
     return [Candidate(id=r[0], valence=r[1], energy=r[2], popularity=r[3], mood=r[4], artist=r[5],
-                      has_features=bool(r[6])) for r in rows]
+                      has_features=bool(r[6]), danceability=r[7], acousticness=r[8], instrumentalness=r[9],
+                      tempo=r[10]) for r in rows]
+
+
+def track_candidate(track: Track) -> Candidate:
+    """The ranking view of one track."""
+    return Candidate(track.id, track.pos_valence, track.pos_energy, track.popularity, track.mood, track.artist,
+                     track.has_features, track.danceability, track.acousticness, track.instrumentalness,
+                     track.tempo)
 
 
 def _ring(column: int, row: int, radius: int) -> list[int]:
@@ -88,6 +99,7 @@ class ListRequest:
     seed: Track | None = None  # "more like this"
     exclude: frozenset[int] = frozenset()  # e.g. the songs already on this capture's lists
     keep_playlist_ids: frozenset[int] = frozenset()  # their songs may come back (a strategy switch)
+    why: str = "close to how you look"  # the end of a matching song's reason
 
 
 def listener_history(request: ListRequest) -> tuple[set[int], list[Point]]:
@@ -104,19 +116,31 @@ def recommendations_compute(request: ListRequest) -> list[Pick]:
     target = EMOTION_TARGETS[request.emotion]
     excluded, liked = listener_history(request)
     if request.seed is not None:
-        point = (request.seed.pos_valence, request.seed.pos_energy)
-        pool = track_candidates_near(point=point, count=CANDIDATES_PER_LIST, exclude=excluded | {request.seed.id})
-        why = f"close to “{request.seed.name}”"
-        return picks_match(pool, point=point, moods=(request.seed.mood,), liked=liked, size=LIST_SIZE, why=why)
-    if request.strategy == "uplift":
+        seed = track_candidate(request.seed)
+        pool = track_candidates_near(point=(seed.valence, seed.energy), count=SIMILAR_POOL,
+                                     exclude=excluded | {seed.id})
+        return picks_similar(pool, seed=seed, size=LIST_SIZE, why=f"close to “{request.seed.name}”")
+    if request.strategy == Strategy.UPLIFT:
         pool = {c.id: c for step in range(4) for c in track_candidates_near(
             point=_between(target.point, target.uplift_to, step / 3), count=CANDIDATES_PER_LIST // 2,
             exclude=excluded)}
-        return picks_uplift(pool.values(), start=target.point, end=target.uplift_to, liked=liked,
-                            size=LIST_SIZE, emotion=request.emotion)
+        return picks_uplift(pool.values(), start=target.point, end=target.uplift_to, liked=liked, size=LIST_SIZE)
     pool = track_candidates_near(point=target.point, count=CANDIDATES_PER_LIST, exclude=excluded)
-    return picks_match(pool, point=target.point, moods=target.moods, liked=liked, size=LIST_SIZE,
-                       why=f"matches {request.emotion}")
+    return picks_match(pool, point=target.point, moods=target.moods, liked=liked, size=LIST_SIZE, why=request.why)
+
+
+def song_replacement(request: ListRequest, *, replaced: Track, step: int, steps: int) -> list[Pick]:
+    """The song to take a disliked one's place: on an uplift path, the nearest free song to it; else the next best."""
+    if request.strategy != Strategy.UPLIFT or request.seed is not None:
+        return recommendations_compute(request)[:1]
+    target = EMOTION_TARGETS[request.emotion]
+    excluded, liked = listener_history(request)
+    point = (replaced.pos_valence, replaced.pos_energy)
+    pool = track_candidates_near(point=point, count=CANDIDATES_PER_LIST, exclude=excluded | {replaced.id})
+    picks = picks_match(pool, point=point, moods=(), liked=liked, size=1, why="")
+    towards = path_direction(target.point, target.uplift_to)
+    return [Pick(pick.candidate, pick.score, uplift_reason(pick.candidate, step=step, steps=steps, towards=towards))
+            for pick in picks]
 
 
 def _between(start: Point, end: Point, share: float) -> Point:
@@ -129,4 +153,12 @@ def playlist_current(*, capture_id: int) -> Playlist | None:
 
 
 def playlist_songs(*, playlist_id: int) -> list[Recommendation]:
-    return list(Recommendation.objects.filter(playlist_id=playlist_id).select_related("track").order_by("rank"))
+    """A list's songs in order, without the disliked ones: those have left the list."""
+    return list(Recommendation.objects.filter(playlist_id=playlist_id).exclude(feedback=Recommendation.Feedback.DISLIKE)
+                .select_related("track").order_by("rank"))
+
+
+def capture_songs_current(*, capture_id: int) -> tuple[Playlist | None, list[Recommendation]]:
+    """A capture's newest playlist (built or not) and its songs, ranked (none while it is building)."""
+    playlist = playlist_current(capture_id=capture_id)
+    return playlist, playlist_songs(playlist_id=playlist.id) if playlist else []

@@ -1,9 +1,11 @@
-"""Pages: a capture's songs (carousel, feedback, strategy, search, exports) and the catalogue search."""
+"""Pages: a capture's songs (player and list, feedback, strategy, search, exports) and the catalogue search."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from moods.models import MoodCapture
@@ -25,6 +27,16 @@ def capture_songs(request, capture_id: int):
     playlist.refresh_from_db()  # built at commit when tasks run in-process
     return render(request, "music/capture_songs.html", {"capture": capture, "playlist": playlist,
                                                         "search_form": SearchForm(initial={"q": playlist.query})})
+
+
+@never_cache
+@login_required
+@require_GET
+def capture_songs_list(request, capture_id: int):
+    """The song list alone, for the capture page's script (and for polling while it builds)."""
+    capture = _capture(request, capture_id)
+    recommendations.capture_playlist_ensure(capture=capture)
+    return render(request, "music/_recommendations.html", {"capture": capture})
 
 
 @login_required
@@ -50,13 +62,23 @@ def recommendation_feedback(request, recommendation_id: int):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     try:
-        song = recommendations.recommendation_feedback_set(
+        result = recommendations.recommendation_feedback_set(
             recommendation_id=recommendation_id, user_id=request.user.id, feedback=form.cleaned_data["feedback"])
     except Recommendation.DoesNotExist:
         raise Http404("no such song on your lists") from None
+    except recommendations.SongLeftTheList as error:
+        return JsonResponse({"detail": str(error)}, status=409)
+    song, replacement = result.song, result.replacement
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"id": song.id, "feedback": song.feedback})
-    return redirect(f"{_songs_url(song.capture_id)}#song-{song.id}")
+        return JsonResponse({"id": song.id, "feedback": song.feedback,
+                             "replacement": _song_html(request, replacement) if replacement else None})
+    return redirect(f"{_songs_url(song.capture_id)}#song-{(replacement or song).id}")
+
+
+def _song_html(request, song: Recommendation) -> str:
+    links = exports.track_links(song.track, preference=request.user.player)
+    return render_to_string("music/_song.html", {"song": exports.Song(song, links), "capture": song.capture},
+                            request=request)
 
 
 def _songs_url(capture_id: int) -> str:
@@ -67,8 +89,7 @@ def _songs_url(capture_id: int) -> str:
 @require_GET
 def capture_songs_export(request, capture_id: int, kind: str):
     capture = _capture(request, capture_id)
-    playlist = selectors.playlist_current(capture_id=capture.id)
-    songs = selectors.playlist_songs(playlist_id=playlist.id) if playlist else []
+    _, songs = selectors.capture_songs_current(capture_id=capture.id)
     body, content_type = exports.songs_csv(songs) if kind == "csv" else exports.songs_m3u(songs)
     response = HttpResponse(body, content_type=content_type)
     name = f"cloudscendo-{capture.id}-{capture.emotion.lower()}.{kind}"

@@ -60,8 +60,8 @@ def _everything() -> tuple:
 
 
 # Every field any of our forms reads, valid for each, so only the token decides.
-WRITE = {"emotion": "HAPPY", "feedback": "like", "action": "new", "strategy": "uplift", "keep_images": "",
-         "password": "wrong", "username": "x", "email": "x@example.com"}
+WRITE = {"emotion": "HAPPY", "feedback": "like", "action": "new", "strategy": "uplift", "player": "spotify",
+         "keep_images": "", "password": "wrong", "username": "x", "email": "x@example.com"}
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - set(NO_SESSION)))

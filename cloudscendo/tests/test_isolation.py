@@ -34,6 +34,7 @@ OBJECT_ROUTES = {
     "capture_photo": Route("get", "capture_id"),
     "capture_delete": Route("post", "capture_id", owner_status=302),
     "music:capture_songs": Route("get", "capture_id"),
+    "music:capture_songs_list": Route("get", "capture_id"),
     "music:capture_songs_change": Route("post", "capture_id", {"action": "new"}, owner_status=302),
     "music:songs_csv": Route("get", "capture_id"),
     "music:songs_m3u": Route("get", "capture_id"),

@@ -18,7 +18,7 @@ def test_every_page_carries_the_security_headers(client):
     csp = dict(part.split(" ", 1) for part in response["Content-Security-Policy"].split("; "))
     assert csp["script-src"] == "'self'"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
-    assert csp["frame-src"] == "https://www.youtube-nocookie.com"
+    assert csp["frame-src"] == "https://open.spotify.com https://www.youtube-nocookie.com"
     assert csp["frame-ancestors"] == "'none'"
     assert response["Permissions-Policy"].startswith("camera=(self)")
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -111,7 +111,7 @@ def test_check_deploy_is_clean_under_the_run_prod_settings(tmp_path):
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_the_csp_allows_the_webcam_and_youtube_embeds_but_no_inline_script(client):
+def test_the_csp_allows_the_webcam_and_exactly_the_spotify_and_youtube_players_but_no_inline_script(client):
     csp = dict(part.split(" ", 1) for part in client.get("/accounts/login/")["Content-Security-Policy"].split("; "))
 
     assert csp["script-src"] == "'self'"
@@ -119,7 +119,7 @@ def test_the_csp_allows_the_webcam_and_youtube_embeds_but_no_inline_script(clien
     assert csp["media-src"] == "'self' blob:"
     assert csp["object-src"] == "'none'"
     assert "'unsafe-eval'" not in csp["script-src"] and "'unsafe-inline'" not in csp["style-src"]
-    assert csp["frame-src"] == "https://www.youtube-nocookie.com"
+    assert csp["frame-src"] == "https://open.spotify.com https://www.youtube-nocookie.com"
 
 
 def test_the_permissions_policy_gives_the_camera_to_our_pages_only(client):

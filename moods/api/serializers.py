@@ -8,7 +8,8 @@ from cloudscendo.api_errors import QueryParamsSerializer
 from moods.api.links import photo_url
 from moods.history.selectors import HistoryFilter
 from moods.models import Emotion, MoodCapture
-from music.api import RecommendationSerializer, capture_songs
+from music.api import RecommendationSerializer
+from music.selectors import capture_songs_current
 
 
 class HistoryFilterSerializer(QueryParamsSerializer):
@@ -81,7 +82,7 @@ class CaptureDetailSerializer(CaptureSerializer):
 
     @extend_schema_field(RecommendationSerializer(many=True))
     def get_recommendations(self, capture: MoodCapture) -> list[dict]:
-        return RecommendationSerializer(capture_songs(capture_id=capture.id), many=True).data
+        return RecommendationSerializer(capture_songs_current(capture_id=capture.id)[1], many=True).data
 
 
 class CapturePhotoSerializer(serializers.Serializer):

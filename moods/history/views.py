@@ -15,7 +15,7 @@ from moods import services as moods_services
 from moods.history import exports, selectors, services
 from moods.history.forms import HistoryFilterForm
 from moods.models import Emotion
-from music.api import capture_songs
+from music.selectors import capture_songs_current
 
 PAGE_SIZE = 20
 EXPORTS = {"csv": (exports.history_csv, "text/csv; charset=utf-8"),
@@ -56,7 +56,7 @@ def _query_without_page(request) -> str:
 def capture_detail(request, capture_id: int):
     capture = moods_selectors.capture_get(user=request.user, capture_id=capture_id)
     context = {"capture": capture, "scores": moods_selectors.capture_scores(capture=capture),
-               "songs": capture_songs(capture_id=capture.id), **_chart_context()}
+               "songs": capture_songs_current(capture_id=capture.id)[1], **_chart_context()}
     return render(request, "history/capture.html", context)
 
 

@@ -40,7 +40,8 @@ def test_the_status_of_a_pending_capture(client):
 
     assert body == {"id": capture.id, "source": "upload", "status": "queued", "status_label": "queued",
                     "pending": True, "emotion": "", "emotion_label": "", "confidence": None,
-                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "songs_url": ""}
+                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "songs_url": "",
+                    "songs_list_url": ""}
     assert [row["score"] for row in body["scores"]] == [0.0] * 8
 
 
@@ -57,6 +58,7 @@ def test_the_status_of_a_done_capture_lists_every_score_highest_first(client):
     assert [(row["emotion"], row["score"]) for row in body["scores"]][:3] == [
         ("HAPPY", 80.0), ("SURPRISED", 10.0), ("SAD", 5.0)]
     assert body["songs_url"] == f"/captures/{capture.id}/songs/"
+    assert body["songs_list_url"] == f"/captures/{capture.id}/songs/list/"
 
 
 @pytest.mark.parametrize(("status", "confidence", "uncertain"), [

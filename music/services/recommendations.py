@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from moods.models import MoodCapture
 from music import selectors
-from music.affect import EMOTION_TARGETS
 from music.models import Playlist, Recommendation, Track
-from music.ranking import Candidate, Pick, picks_ordered
+from music.ranking import Pick, picks_ordered
 from music.search import BackendUnavailable, SearchQuery, get_search
 
 ACTIVE = (Playlist.Status.QUEUED, Playlist.Status.BUILDING)
@@ -40,20 +39,31 @@ def capture_playlist_ensure(*, capture: MoodCapture) -> Playlist:
         capture=capture, strategy=capture.strategy)
 
 
+def _excluded_tracks(playlist: Playlist, earlier: frozenset[int]) -> frozenset[int]:
+    # "New songs" leaves out every song this capture has had; "more like this" the list it came from.
+    if playlist.fresh:
+        source = earlier
+    elif playlist.seed_track_id:
+        source = {max(earlier)} if earlier else set()
+    else:
+        return frozenset()
+    return frozenset(Recommendation.objects.filter(playlist_id__in=source).values_list("track_id", flat=True))
+
+
 def _request(playlist: Playlist) -> selectors.ListRequest:
-    others = Playlist.objects.filter(capture_id=playlist.capture_id).exclude(id=playlist.id)
+    others = Playlist.objects.filter(capture_id=playlist.capture_id, id__lt=playlist.id)
     earlier = frozenset(others.values_list("id", flat=True))
-    exclude = frozenset(Recommendation.objects.filter(playlist_id__in=earlier).values_list("track_id", flat=True)) \
-        if playlist.fresh else frozenset()
+    felt = playlist.capture.source == MoodCapture.Source.MANUAL
     # A strategy switch or a search may bring back this capture's songs; "new songs" may not.
     return selectors.ListRequest(emotion=playlist.emotion, strategy=playlist.strategy, user_id=playlist.user_id,
-                                 seed=playlist.seed_track, exclude=exclude,
-                                 keep_playlist_ids=frozenset() if playlist.fresh else earlier)
+                                 seed=playlist.seed_track, exclude=_excluded_tracks(playlist, earlier),
+                                 keep_playlist_ids=frozenset() if playlist.fresh else earlier,
+                                 why="close to how you feel" if felt else "close to how you look")
 
 
 def _search_picks(playlist: Playlist, request: selectors.ListRequest) -> tuple[list[Pick], str]:
-    target = EMOTION_TARGETS[playlist.emotion]
-    query = SearchQuery(text=f"{playlist.query} {target.words}", moods=target.moods, limit=60)
+    # Only the listener's own words: mood words added here would make any wish "match".
+    query = SearchQuery(text=playlist.query, limit=60)
     source = get_search().name
     try:
         hits = get_search().search(query)
@@ -61,15 +71,17 @@ def _search_picks(playlist: Playlist, request: selectors.ListRequest) -> tuple[l
         hits, source = get_search("local").search(query), Playlist.Source.LOCAL_FALLBACK
     excluded, _ = selectors.listener_history(request)
     tracks = Track.objects.in_bulk([hit.track_id for hit in hits if hit.track_id not in excluded])
-    ranked = [(_candidate(tracks[hit.track_id]), hit.score) for hit in hits
+    ranked = [(selectors.track_candidate(tracks[hit.track_id]), hit.score) for hit in hits
               if hit.track_id in tracks and tracks[hit.track_id].active]
     picks = picks_ordered(ranked, size=selectors.LIST_SIZE, why=f"matches “{playlist.query}”")
     return picks, source
 
 
-def _candidate(track: Track) -> Candidate:
-    return Candidate(track.id, track.pos_valence, track.pos_energy, track.popularity, track.mood, track.artist,
-                     track.has_features)
+def _search_note(playlist: Playlist, picks: list[Pick]) -> str:
+    if not playlist.query or picks:
+        return ""
+    label = MoodCapture(emotion=playlist.emotion).get_emotion_display()
+    return f"Nothing matched “{playlist.query}”; here are songs for {label}."
 
 
 def _fill(picks: list[Pick], request: selectors.ListRequest) -> list[Pick]:
@@ -84,14 +96,15 @@ def playlist_build(*, playlist_id: int) -> None:
     """Rank and store a queued playlist's songs; a second delivery of the same build does nothing."""
     if not Playlist.objects.filter(id=playlist_id, status__in=ACTIVE).update(status=Playlist.Status.BUILDING):
         return
-    playlist = Playlist.objects.select_related("seed_track").get(id=playlist_id)
+    playlist = Playlist.objects.select_related("seed_track", "capture").get(id=playlist_id)
     request = _request(playlist)
     picks, source = (_search_picks(playlist, request) if playlist.query
                      else (selectors.recommendations_compute(request), Playlist.Source.FEATURES))
+    note = _search_note(playlist, picks)
     picks = _fill(picks, request)
     with transaction.atomic():
         if not Playlist.objects.filter(id=playlist_id, status=Playlist.Status.BUILDING).update(
-                status=Playlist.Status.READY, source=source):
+                status=Playlist.Status.READY, source=source, note=note):
             return
         Recommendation.objects.bulk_create(
             Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
@@ -106,10 +119,46 @@ def _videos_enqueue(track_ids: list[int]) -> None:
     tracks_videos_enqueue(track_ids=track_ids)
 
 
-def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedback: str) -> Recommendation:
-    """Record a like, dislike or skip; raise Recommendation.DoesNotExist for a song not on the user's lists."""
-    recommendation = Recommendation.objects.get(id=recommendation_id, user_id=user_id)
-    recommendation.feedback = feedback
-    recommendation.feedback_at = timezone.now()
-    recommendation.save(update_fields=["feedback", "feedback_at"])
-    return recommendation
+class SongLeftTheList(Exception):
+    """A disliked song has left its list (and was replaced): its feedback can no longer change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackResult:
+    song: Recommendation
+    replacement: Recommendation | None  # the song that took a disliked one's place
+
+
+def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedback: str) -> FeedbackResult:
+    """Record a like, dislike or skip; a dislike also replaces the song on its list.
+
+    Raises Recommendation.DoesNotExist for a song not on the user's lists, and
+    SongLeftTheList for a change of mind on a song already disliked.
+    """
+    with transaction.atomic():
+        song = Recommendation.objects.select_for_update().select_related("playlist").get(
+            id=recommendation_id, user_id=user_id)
+        if song.feedback == Recommendation.Feedback.DISLIKE:
+            if feedback != Recommendation.Feedback.DISLIKE:
+                raise SongLeftTheList("This song was disliked and has left the list.")
+            return FeedbackResult(song, None)
+        song.feedback, song.feedback_at = feedback, timezone.now()
+        song.save(update_fields=["feedback", "feedback_at"])
+        replacement = _replace(song) if feedback == Recommendation.Feedback.DISLIKE else None
+    if replacement:
+        _videos_enqueue([replacement.track_id])
+    return FeedbackResult(song, replacement)
+
+
+def _replace(song: Recommendation) -> Recommendation | None:
+    playlist = song.playlist
+    on_list = frozenset(Recommendation.objects.filter(playlist=playlist).values_list("track_id", flat=True))
+    request = dataclasses.replace(_request(playlist), exclude=on_list, keep_playlist_ids=frozenset())
+    steps = Recommendation.objects.filter(playlist=playlist).exclude(id=song.id).exclude(
+        feedback=Recommendation.Feedback.DISLIKE).count() + 1
+    picks = selectors.song_replacement(request, replaced=song.track, step=song.rank, steps=steps)
+    if not picks:
+        return None
+    return Recommendation.objects.create(playlist=playlist, capture_id=song.capture_id, user_id=song.user_id,
+                                         track_id=picks[0].candidate.id, rank=song.rank, score=picks[0].score,
+                                         reason=picks[0].reason[:200])

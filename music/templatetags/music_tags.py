@@ -1,15 +1,17 @@
-"""{% capture_carousel capture %}: the song carousel of a capture, for any page (the moods result page too)."""
+"""{% capture_songs capture %}: a capture's current song list with its player, for any page."""
 
 from django import template
 
+from accounts.models import Player
 from music import exports, selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("music/_carousel.html", takes_context=True)
-def capture_carousel(context, capture) -> dict:
-    playlist = selectors.playlist_current(capture_id=capture.id)
-    songs = selectors.playlist_songs(playlist_id=playlist.id) if playlist else []
-    return {"capture": capture, "request": context.get("request"),
-            **exports.carousel_context(playlist=playlist, songs=songs)}
+@register.inclusion_tag("music/_songs.html", takes_context=True)
+def capture_songs(context, capture) -> dict:
+    request = context.get("request")
+    playlist, songs = selectors.capture_songs_current(capture_id=capture.id)
+    preference = getattr(getattr(request, "user", None), "player", Player.AUTO)
+    return {"capture": capture, "request": request,
+            **exports.songs_context(playlist=playlist, songs=songs, preference=preference)}

@@ -132,4 +132,4 @@ def test_the_preview_shows_a_listeners_list_to_staff_only(client, starter_catalo
     assert (denied.status_code, denied.url) == (
         302, f"/admin/login/?next={preview}%3Femotion%3DSAD%26strategy%3Duplift")
     assert len(page.context["rows"]) == 10
-    assert "step 10 of 10: happy song — lifting SAD" in page.content.decode()
+    assert "step 10 of 10 towards brighter and livelier — a happy song" in page.content.decode()

@@ -35,7 +35,23 @@ def test_a_captures_songs_are_ranked_with_track_and_video(capture):
                   "valence": None, "energy": None},
         "video": {"youtube_id": None, "embed_url": None,
                   "search_url": f"https://www.youtube.com/results?search_query="
-                                f"{song.track.artist.replace(' ', '+')}+{song.track.name.replace(' ', '+')}"}}
+                                f"{song.track.artist.replace(' ', '+')}+{song.track.name.replace(' ', '+')}"},
+        "spotify": None}
+
+
+def test_a_track_with_a_spotify_id_carries_its_player_and_link():
+    track = TrackFactory(name="Blue", artist="Joni", spotify_id="4uLU6hMCjMI75M1A2tKUQC")
+    capture = DoneCaptureFactory()
+    playlist = playlist_create(capture=capture, strategy="match")
+    Recommendation.objects.filter(playlist=playlist).delete()
+    Recommendation.objects.create(playlist=playlist, capture=capture, user=capture.user, track=track, rank=1,
+                                  score=0.9, reason="because")
+
+    row = token_client(capture.user).get(f"/api/captures/{capture.id}/recommendations/").json()["results"][0]
+
+    assert row["spotify"] == {"spotify_id": "4uLU6hMCjMI75M1A2tKUQC",
+                              "track_url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+                              "embed_url": "https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC"}
 
 
 def test_a_track_with_a_known_video_has_its_embed():

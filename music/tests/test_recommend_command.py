@@ -19,7 +19,7 @@ def test_the_command_prints_ten_calm_songs_as_json(starter_catalogue):
     rows = json.loads(out.getvalue())
     assert [row["rank"] for row in rows] == list(range(1, 11))
     assert {row["mood"] for row in rows} == {"calm"}
-    assert rows[0]["reason"] == "calm song — matches CALM"
+    assert rows[0]["reason"] == "a calm song — close to how you look"
 
 
 def test_the_command_prints_an_uplift_path_for_a_user(starter_catalogue):
@@ -31,7 +31,7 @@ def test_the_command_prints_an_uplift_path_for_a_user(starter_catalogue):
     lines = out.getvalue().splitlines()
     assert len(lines) == 10
     assert lines[0].startswith(" 1. ")
-    assert lines[-1].endswith("step 10 of 10: happy song — lifting SAD")
+    assert lines[-1].endswith("step 10 of 10 towards brighter and livelier — a happy song")
 
 
 def test_an_unknown_user_is_refused():

@@ -7,8 +7,9 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from music.affect import EMOTION_TARGETS
-from music.models import Playlist, Recommendation, Track
-from music.selectors import ListRequest, recommendations_compute
+from music.models import Playlist, Recommendation
+from music.ranking import song_distance
+from music.selectors import ListRequest, recommendations_compute, track_candidate
 from music.services import recommendations
 from music.tests.factories import DoneCaptureFactory, TrackFactory
 
@@ -45,7 +46,7 @@ def test_a_calm_match_is_mostly_calm_songs_with_a_reason(starter_catalogue):
     picks = recommendations_compute(ListRequest(emotion="CALM"))
 
     assert [pick.candidate.mood for pick in picks] == ["calm"] * 10
-    assert picks[0].reason == "calm song — matches CALM"
+    assert picks[0].reason == "a calm song — close to how you look"
 
 
 def test_no_artist_appears_more_than_twice_in_a_list():
@@ -118,7 +119,8 @@ def test_the_uplift_list_walks_from_the_mood_toward_the_positive_target(moods_ca
     assert distances == sorted(distances, reverse=True)
     assert math.dist((picks[0].candidate.valence, picks[0].candidate.energy), target.point) < 0.1
     assert distances[-1] < 0.1
-    assert [pick.reason.split(":")[0] for pick in picks] == [f"step {i} of 10" for i in range(1, 11)]
+    assert [pick.reason.split(" — ")[0] for pick in picks] == [
+        f"step {i} of 10 towards brighter and livelier" for i in range(1, 11)]
 
 
 def test_a_build_stores_ranked_rows_and_a_second_delivery_does_nothing(starter_catalogue):
@@ -167,15 +169,26 @@ def test_switching_strategy_may_reuse_this_captures_songs_but_new_songs_may_not(
     assert set(fresh).isdisjoint(match + uplift)
 
 
-def test_more_like_this_centres_the_list_on_the_seed_song(moods_catalogue):
+def test_more_like_this_gives_the_songs_nearest_the_seeds_features_and_none_of_the_current_list(moods_catalogue):
     capture = DoneCaptureFactory(emotion="HAPPY")
-    seed = Track.objects.get(spotify_id="2H7PHVdQ3mXqEHXcvclTB0")
+    current = build(capture)
+    seed = current[0].track
 
     songs = build(capture, seed_track=seed)
 
     assert len(songs) == 10
-    assert seed.id not in [song.track_id for song in songs]
-    distances = [math.dist((s.track.pos_valence, s.track.pos_energy), (seed.valence, seed.energy)) for s in songs]
-    assert max(distances) < 0.15
-    assert songs[0].track.artist == "Prince"
-    assert songs[0].reason.endswith("— close to “1999”")
+    assert {song.track_id for song in songs}.isdisjoint({song.track_id for song in current})
+    distances = [song_distance(track_candidate(seed), track_candidate(s.track)) for s in songs]
+    assert distances == sorted(distances)
+    assert distances[-1] < 0.15
+    assert all(song.reason.endswith(f"— close to “{seed.name}”") for song in songs)
+
+
+def test_more_like_this_weighs_every_feature_not_only_valence_and_energy():
+    seed = TrackFactory(valence=0.5, energy=0.5, danceability=0.9, acousticness=0.05, tempo=124)
+    ballad = TrackFactory(valence=0.5, energy=0.5, danceability=0.2, acousticness=0.95, tempo=70)
+    dance = TrackFactory(valence=0.53, energy=0.53, danceability=0.88, acousticness=0.08, tempo=122)
+
+    picks = recommendations_compute(ListRequest(emotion="HAPPY", seed=seed))
+
+    assert [pick.candidate.id for pick in picks] == [dance.id, ballad.id]

@@ -67,7 +67,7 @@ def test_a_search_list_comes_from_kendra_when_it_answers(kendra):
 
     assert playlist.source == "kendra"
     first = playlist.recommendations.get(rank=1)
-    assert (first.track_id, first.reason) == (wanted.id, "matches “rain” — low energy, gentle")
+    assert (first.track_id, first.reason) == (wanted.id, "matches “rain” — dark and calm")
     assert playlist.recommendations.count() == 10
 
 

@@ -1,4 +1,4 @@
-"""The songs page of a capture: carousel, feedback, strategy switch, search box, exports; and /music/search/."""
+"""The songs page of a capture: list and player, feedback, strategy switch, search box, exports; and /music/search/."""
 
 import pytest
 
@@ -26,12 +26,39 @@ def test_the_songs_page_builds_and_shows_ten_songs_with_reasons_and_links(client
 
     rows = songs(capture)
     assert len(rows) == 10
-    assert page.count("data-slide ") == 10
-    assert page.count("Open on YouTube") == 10
+    assert page.count("data-song ") == 10
+    assert page.count(">Search YouTube<") == 10  # the starter songs have no Spotify or YouTube id
     assert f'id="song-{rows[0].id}"' in page
     assert rows[0].reason in page
     assert "https://www.youtube.com/results?search_query=" in page
-    assert 'src="/static/js/carousel.js"' in page
+    assert 'src="/static/js/songs.js"' in page
+
+
+def test_a_song_with_a_spotify_id_plays_through_spotify_and_links_to_the_exact_track(client):
+    TrackFactory(valence=0.1, energy=0.1, mood="calm", spotify_id="4uLU6hMCjMI75M1A2tKUQC")
+    capture = DoneCaptureFactory(emotion="CALM")
+    client.force_login(capture.user)
+
+    page = client.get(f"/captures/{capture.id}/songs/").content.decode()
+
+    assert 'data-order="spotify "' in page
+    assert 'data-spotify="https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC"' in page
+    assert 'href="https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"' in page
+    assert "youtube.com/results" not in page  # an exact link is known: no search
+
+
+@pytest.mark.parametrize(("preference", "order"), [("auto", "youtube spotify "), ("youtube", "youtube spotify "),
+                                                   ("spotify", "spotify youtube ")])
+def test_the_listeners_preferred_player_comes_first_and_the_other_is_the_fallback(client, preference, order):
+    TrackFactory(valence=0.1, energy=0.1, mood="calm", spotify_id="4uLU6hMCjMI75M1A2tKUQC",
+                 video_id="CvFH_6DNRCY", video_state="found")
+    capture = DoneCaptureFactory(emotion="CALM", user__player=preference)
+    client.force_login(capture.user)
+
+    page = client.get(f"/captures/{capture.id}/songs/").content.decode()
+
+    assert f'data-order="{order}"' in page
+    assert 'href="https://www.youtube.com/watch?v=CvFH_6DNRCY"' in page
 
 
 def test_a_second_visit_shows_the_same_list(client, capture):
@@ -73,15 +100,40 @@ def test_a_like_without_javascript_is_stored_and_returns_to_the_song(client, cap
     assert song.feedback_at is not None
 
 
-def test_a_dislike_from_the_carousel_script_answers_json(client, capture):
+def test_a_disliked_song_leaves_the_list_and_a_new_one_takes_its_place(client, capture):
     client.force_login(capture.user)
     client.get(f"/captures/{capture.id}/songs/")
-    song = songs(capture)[0]
+    before = songs(capture)
+    song = before[2]
 
     response = client.post(f"/music/songs/{song.id}/feedback/", {"feedback": "dislike"},
                            HTTP_ACCEPT="application/json")
 
-    assert response.json() == {"id": song.id, "feedback": "dislike"}
+    body = response.json()
+    after = [row for row in songs(capture) if row.feedback != "dislike"]
+    newcomer = after[2]
+    assert (body["id"], body["feedback"]) == (song.id, "dislike")
+    assert f'<li class="song" id="song-{newcomer.id}"' in body["replacement"]
+    assert [row.id for row in after] == [row.id for row in before[:2]] + [newcomer.id] + [row.id for row in before[3:]]
+    assert newcomer.rank == 3 and newcomer.track_id not in {row.track_id for row in before}
+    page = client.get(f"/captures/{capture.id}/songs/").content.decode()
+    assert f'id="song-{song.id}"' not in page and f'id="song-{newcomer.id}"' in page
+
+
+def test_a_disliked_song_cannot_be_liked_again_once_it_has_left_the_list(client, capture):
+    client.force_login(capture.user)
+    client.get(f"/captures/{capture.id}/songs/")
+    song = songs(capture)[0]
+    client.post(f"/music/songs/{song.id}/feedback/", {"feedback": "dislike"}, HTTP_ACCEPT="application/json")
+
+    again = client.post(f"/music/songs/{song.id}/feedback/", {"feedback": "dislike"}, HTTP_ACCEPT="application/json")
+    like = client.post(f"/music/songs/{song.id}/feedback/", {"feedback": "like"}, HTTP_ACCEPT="application/json")
+
+    assert (again.status_code, again.json()["replacement"]) == (200, None)
+    assert (like.status_code, like.json()) == (409, {"detail": "This song was disliked and has left the list."})
+    song.refresh_from_db()
+    assert song.feedback == "dislike"
+    assert Recommendation.objects.filter(playlist=song.playlist).count() == 11
 
 
 def test_feedback_on_someone_elses_song_is_refused_and_changes_nothing(client, capture):
@@ -107,7 +159,7 @@ def test_switching_to_uplift_changes_the_order(client, capture):
     assert response.url == f"/captures/{capture.id}/songs/"
     after = songs(capture)
     assert [song.track_id for song in after] != before
-    assert after[0].reason.startswith("step 1 of 10:")
+    assert after[0].reason.startswith("step 1 of 10 towards brighter and livelier — ")
     assert Playlist.objects.filter(capture=capture).latest("id").strategy == "uplift"
 
 
@@ -131,8 +183,22 @@ def test_the_search_box_builds_a_list_from_the_listeners_words(client, capture):
     assert (playlist.query, playlist.source) == ("everybody hurts", "local")
     first = songs(capture)[0]
     assert first.track_id == wanted.id
-    assert first.reason == "matches “everybody hurts” — sad song"
+    assert first.reason == "matches “everybody hurts” — a sad song"
     assert len(songs(capture)) == 10
+    assert playlist.note == ""
+
+
+def test_a_wish_that_matches_nothing_says_so_instead_of_calling_songs_matches(client, capture):
+    client.force_login(capture.user)
+
+    client.post(f"/captures/{capture.id}/songs/change/", {"action": "search", "q": "xyzzy"})
+
+    playlist = Playlist.objects.filter(capture=capture).latest("id")
+    page = client.get(f"/captures/{capture.id}/songs/").content.decode()
+    assert playlist.note == "Nothing matched “xyzzy”; here are songs for sad."
+    assert "Nothing matched “xyzzy”; here are songs for sad." in page
+    assert len(songs(capture)) == 10
+    assert not any("xyzzy" in song.reason for song in songs(capture))
 
 
 def test_the_exports_list_the_songs_as_csv_and_m3u(client):
@@ -148,12 +214,14 @@ def test_the_exports_list_the_songs_as_csv_and_m3u(client):
 
     assert csv_response["Content-Disposition"] == f'attachment; filename="cloudscendo-{capture.id}-calm.csv"'
     assert csv_response.content.decode() == (
-        "rank,name,artist,album,year,mood,spotify_id,youtube_url,reason\n"
+        "rank,name,artist,album,year,mood,spotify_id,spotify_url,youtube_url,reason\n"
         f"1,Clair de Lune,Claude Debussy,Suite,,calm,{track.spotify_id},"
-        'https://www.youtube.com/watch?v=CvFH_6DNRCY,"low energy, gentle — matches CALM"\n')
+        f"https://open.spotify.com/track/{track.spotify_id},"
+        "https://www.youtube.com/watch?v=CvFH_6DNRCY,dark and calm — close to how you feel\n")
     assert m3u_response["Content-Type"] == "audio/x-mpegurl; charset=utf-8"
     assert m3u_response.content.decode() == ("#EXTM3U\n#EXTINF:300,Claude Debussy - Clair de Lune\n"
-                                             "https://www.youtube.com/watch?v=CvFH_6DNRCY\n")
+                                             "# YouTube: https://www.youtube.com/watch?v=CvFH_6DNRCY\n"
+                                             f"https://open.spotify.com/track/{track.spotify_id}\n")
 
 
 def test_known_videos_embed_and_make_a_youtube_playlist_link(client):
@@ -164,9 +232,9 @@ def test_known_videos_embed_and_make_a_youtube_playlist_link(client):
 
     page = client.get(f"/captures/{capture.id}/songs/").content.decode()
 
-    assert 'data-embed="https://www.youtube-nocookie.com/embed/CvFH_6DNRCY?rel=0&amp;playsinline=1&amp;enablejsapi=1"' \
-        in page
-    assert page.count("data-embed=") == 1
+    embed = "https://www.youtube-nocookie.com/embed/CvFH_6DNRCY?rel=0&amp;playsinline=1&amp;enablejsapi=1"
+    assert f'data-youtube="{embed}"' in page
+    assert page.count("data-youtube=") == 1
     assert 'href="https://www.youtube.com/watch_videos?video_ids=CvFH_6DNRCY"' in page
 
 

@@ -73,34 +73,63 @@
   }
 
   function songsLink(url) {
-    const link = element("a", "Play songs for this mood", "button");
+    const link = element("a", "Change how songs are chosen, or describe what you want to hear");
     link.href = url;
     const line = element("p");
     line.append(link);
     return line;
   }
 
+  // The reading's songs, right under it, with the first one loaded in its player.
+  function showSongs(capture) {
+    const box = element("div", undefined, "capture-songs");
+    box.textContent = "Finding songs for you…";
+    reading.append(box);
+    return fetch(capture.songs_list_url, {headers: {Accept: "text/html"}, credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        box.innerHTML = html;  // our own server-rendered fragment, escaped by the template engine
+        if (window.Cloudscendo && window.Cloudscendo.initSongs) window.Cloudscendo.initSongs(box);
+      })
+      .catch(function () {
+        box.replaceChildren(songsLink(capture.songs_url));
+      });
+  }
+
   function show(capture) {
-    say(capture.pending ? "Your photo is " + capture.status_label + "…" : "Result: " + capture.status_label + ".");
+    say(capture.pending ? "Your photo is " + capture.status_label + "…" : statusText(capture));
     reading.replaceChildren();
-    if (capture.pending) return;
+    if (capture.pending) return Promise.resolve();
     if (capture.status === "failed") {
       reading.append(element("p", capture.error || "The analysis failed.", "error"));
-      return;
+      return Promise.resolve();
     }
     if (capture.emotion) reading.append(mainLine(capture));
-    if (capture.songs_url) reading.append(songsLink(capture.songs_url));
     if (capture.uncertain) reading.append(uncertainNote(capture));
-    if (capture.emotion && capture.face_count > 0) reading.append(scoresTable(capture.scores));
-    reading.append(element("p", "An expression is not a feeling: this is how the photo looks, not how you feel.", "help"));
+    const songs = capture.songs_list_url ? showSongs(capture) : Promise.resolve();
+    const rest = [];
+    if (capture.songs_url) rest.push(songsLink(capture.songs_url));
+    if (capture.emotion && capture.face_count > 0) rest.push(scoresTable(capture.scores));
+    rest.push(element("p", "An expression is not a feeling: this is how the photo looks, not how you feel.", "help"));
+    return songs.then(function () { reading.append.apply(reading, rest); });
+  }
+
+  function statusText(capture) {
+    if (capture.status === "done") return capture.source === "manual" ? "Here are songs for your mood." : "Your reading is ready.";
+    return capture.status_label.charAt(0).toUpperCase() + capture.status_label.slice(1) + ".";
+  }
+
+  // Bring the reading and its first player into view, above the capture cards' fold.
+  function reveal() {
+    result.scrollIntoView({block: "start"});
   }
 
   function poll(url) {
     fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"})
       .then(function (response) { return response.json(); })
       .then(function (capture) {
-        show(capture);
-        if (capture.pending) setTimeout(poll, POLL_MS, url);
+        if (capture.pending) { show(capture); setTimeout(poll, POLL_MS, url); return; }
+        show(capture).then(grid ? reveal : function () {});
       })
       .catch(function () { say("Lost contact with the server; retrying…"); setTimeout(poll, POLL_MS * 5, url); });
   }
@@ -117,9 +146,8 @@
       })
       .then(function (answer) {
         if (!answer.ok) { say(""); result.hidden = true; onError(answer.body.detail); return; }
-        show(answer.body);
+        show(answer.body).then(reveal);
         if (answer.body.pending) setTimeout(poll, POLL_MS, answer.body.status_url);
-        result.scrollIntoView({block: "nearest"});
       })
       .catch(function () { onError("The photo could not be sent. Check your connection and try again."); });
   }
