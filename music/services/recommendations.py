@@ -97,13 +97,13 @@ def playlist_build(*, playlist_id: int) -> None:
             Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
                            track_id=pick.candidate.id, rank=rank, score=pick.score, reason=pick.reason[:200])
             for rank, pick in enumerate(picks, start=1))
-    _videos_enqueue([pick.candidate.id for pick in picks])
+    _videos_enqueue([pick.candidate.id for pick in picks], prefer_youtube=playlist.user.player == "youtube")
 
 
-def _videos_enqueue(track_ids: list[int]) -> None:
+def _videos_enqueue(track_ids: list[int], *, prefer_youtube: bool) -> None:
     from music.services.videos import tracks_videos_enqueue
 
-    tracks_videos_enqueue(track_ids=track_ids)
+    tracks_videos_enqueue(track_ids=track_ids, prefer_youtube=prefer_youtube)
 
 
 def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedback: str) -> Recommendation:

@@ -44,14 +44,16 @@ def video_budget_spend(*, search_calls: int, units: int) -> bool:
     return within.update(search_calls=F("search_calls") + search_calls, units=F("units") + units) == 1
 
 
-def tracks_videos_enqueue(*, track_ids: Iterable[int]) -> int:
-    """Queue look-ups for those tracks that have never been looked up; return how many."""
+def tracks_videos_enqueue(*, track_ids: Iterable[int], prefer_youtube: bool) -> int:
+    """Queue look-ups of never-looked-up tracks Spotify cannot play (any, if YouTube is preferred); return how many."""
     if not get_videos().resolves:
         return 0
     from music.tasks import track_videos_resolve_task
 
-    ids = list(Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
-               .values_list("id", flat=True))
+    tracks = Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
+    if not prefer_youtube:  # a song with a Spotify id already plays: keep the ~100 daily searches for the rest
+        tracks = tracks.filter(spotify_id__isnull=True)
+    ids = list(tracks.values_list("id", flat=True))
     if ids:
         transaction.on_commit(partial(track_videos_resolve_task.delay, ids), robust=True)
     return len(ids)
@@ -103,12 +105,14 @@ def videos_refresh(*, limit: int) -> int:
 
 
 def videos_resolve(*, limit: int, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Refresh stale videos, then look up never-searched active tracks, up to `limit` each; return counts."""
+    """Refresh stale videos, then look up unsearched active songs with no Spotify id, `limit` of each; return counts."""
     counts = {"refreshed": 0, "found": 0, "missing": 0, "left": 0}
     if not get_videos().resolves:
         return counts
     counts["refreshed"] = videos_refresh(limit=limit)
-    ids = list(Track.objects.filter(active=True, video_state=Track.VideoState.UNKNOWN, cell__isnull=False)
+    # Only songs with no other player: a Spotify song is looked up when a listener who prefers YouTube gets it.
+    ids = list(Track.objects.filter(active=True, video_state=Track.VideoState.UNKNOWN, cell__isnull=False,
+                                    spotify_id__isnull=True)
                .order_by("-popularity", "id").values_list("id", flat=True)[:limit])
     for done, track_id in enumerate(ids, start=1):
         state = track_video_resolve(track_id=track_id)

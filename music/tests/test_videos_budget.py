@@ -1,4 +1,4 @@
-"""The daily YouTube budget: search calls and units per Pacific day, spent so that workers cannot overspend."""
+"""The daily YouTube budget (search calls and units per Pacific day) and who gets songs looked up."""
 
 import datetime
 import json
@@ -7,12 +7,14 @@ import threading
 import pytest
 from django.db import connection
 from django.utils import timezone
-from googleapiclient.http import HttpMockSequence
+from googleapiclient.http import HttpMock, HttpMockSequence
 
-from music.models import QuotaDay, QuotaPause, Track
+from accounts.tests.factories import UserFactory
+from music.models import Playlist, QuotaDay, QuotaPause, Track
 from music.selectors import video_budget_left
+from music.services import recommendations
 from music.services import videos as video_services
-from music.tests.factories import TrackFactory
+from music.tests.factories import DoneCaptureFactory, TrackFactory
 from music.videos import PACIFIC
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,39 @@ def test_quota_exceeded_still_pauses_and_counts_the_call(youtube, monkeypatch):
     assert list(sequence._iterable) == []
     assert QuotaPause.objects.get(name="youtube").until == datetime.datetime(2026, 12, 2, tzinfo=PACIFIC)
     assert spent() == [("youtube", datetime.date(2026, 12, 1), 1, 100)]  # invalid calls cost too; the second never ran
+
+
+@pytest.mark.parametrize("prefer_youtube", [False, True])
+def test_enqueue_skips_spotify_songs_unless_the_listener_prefers_youtube(youtube, prefer_youtube,
+                                                                         django_capture_on_commit_callbacks):
+    spotify, other = TrackFactory(), TrackFactory(spotify_id=None)
+    TrackFactory(spotify_id=None, video_state="missing")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        queued = video_services.tracks_videos_enqueue(track_ids=Track.objects.values_list("id", flat=True),
+                                                      prefer_youtube=prefer_youtube)
+
+    expected = [other.id, spotify.id] if prefer_youtube else [other.id]
+    assert queued == len(expected)
+    assert len(callbacks) == 1
+    assert sorted(callbacks[0].args[0]) == sorted(expected)
+
+
+@pytest.mark.parametrize(("player", "looked_up"), [("auto", "no spotify id"), ("spotify", "no spotify id"),
+                                                   ("youtube", "all")])
+def test_a_built_list_looks_up_spotify_songs_only_for_a_listener_who_prefers_youtube(
+        youtube, tmp_path, player, looked_up, django_capture_on_commit_callbacks):
+    (tmp_path / "search.json").write_text(json.dumps(FOUND))
+    youtube(HttpMock(str(tmp_path / "search.json"), {"status": "200"}))
+    tracks = [TrackFactory(spotify_id=None if n < 3 else f"{n:022d}") for n in range(10)]
+    capture = DoneCaptureFactory(user=UserFactory(player=player), emotion="CALM")
+    playlist = Playlist.objects.create(capture=capture, user=capture.user, emotion="CALM", strategy="match")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendations.playlist_build(playlist_id=playlist.id)
+
+    assert playlist.recommendations.count() == 10
+    found = set(Track.objects.filter(video_state="found").values_list("id", flat=True))
+    expected = {track.id for track in (tracks[:3] if looked_up == "no spotify id" else tracks)}
+    assert found == expected
+    assert QuotaDay.objects.values_list("search_calls", flat=True).get() == len(expected)

@@ -125,4 +125,4 @@ def test_the_offline_backend_looks_nothing_up(settings):
     track = TrackFactory()
 
     assert video_services.track_video_resolve(track_id=track.id) == "unknown"
-    assert video_services.tracks_videos_enqueue(track_ids=[track.id]) == 0
+    assert video_services.tracks_videos_enqueue(track_ids=[track.id], prefer_youtube=True) == 0
