@@ -360,6 +360,11 @@ CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
 # --- Music (music app) ------------------------------------------------------------
 
 YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, maximum=60)
+# The app's own daily budget, counted per Pacific-time day, so it stops before Google refuses:
+# 100 search.list calls and 10,000 units are the defaults at
+# https://developers.google.com/youtube/v3/determine_quota_cost (raise both after a quota extension).
+YOUTUBE_SEARCH_DAILY_LIMIT = env_int("YOUTUBE_SEARCH_DAILY_LIMIT", 100)
+YOUTUBE_DAILY_UNITS = env_int("YOUTUBE_DAILY_UNITS", 10_000)
 # YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 

@@ -116,7 +116,7 @@ class TrackAdmin(admin.ModelAdmin):
     def resolve_videos(self, request, queryset):
         ids = list(queryset.values_list("id", flat=True))
         queryset.filter(video_state=Track.VideoState.MISSING).update(video_state=Track.VideoState.UNKNOWN)
-        queued = tracks_videos_enqueue(track_ids=ids)
+        queued = tracks_videos_enqueue(track_ids=ids, prefer_youtube=True)  # a curator chose these songs
         if settings.VIDEO_BACKEND == "offline":
             self.message_user(request, "VIDEO_BACKEND=offline: nothing is looked up.", messages.WARNING)
         else:

@@ -182,3 +182,22 @@ class QuotaPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} paused until {self.until:%Y-%m-%d %H:%M %Z}"
+
+
+class QuotaDay(models.Model):
+    """What the app spent of an external API's daily quota on one quota day (YouTube's: the date in Pacific time).
+
+    Spending is a conditional UPDATE (see music.services.videos.video_budget_spend), so
+    workers racing for the last call cannot together go past the limit.
+    """
+
+    name = models.CharField(max_length=30)
+    day = models.DateField()
+    search_calls = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="quota_day_name_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day}: {self.search_calls} searches, {self.units} units"

@@ -1,14 +1,17 @@
-"""Reads: nearest tracks to a point, a listener's history, and the ranked list they would get now."""
+"""Reads: nearest tracks to a point, a listener's history, the ranked list they would get now, the YouTube budget."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS, GRID, grid_cell, path_direction
-from music.models import Playlist, Recommendation, Track
+from music.models import Playlist, QuotaDay, Recommendation, Track
 from music.ranking import Candidate, Pick, Point, picks_match, picks_similar, picks_uplift, uplift_reason
+from music.videos import quota_day
 
 LIST_SIZE = 10
 RECENT_WINDOW = 50  # no song the listener got in their last 50 recommendations
@@ -162,3 +165,11 @@ def capture_songs_current(*, capture_id: int) -> tuple[Playlist | None, list[Rec
     """A capture's newest playlist (built or not) and its songs, ranked (none while it is building)."""
     playlist = playlist_current(capture_id=capture_id)
     return playlist, playlist_songs(playlist_id=playlist.id) if playlist else []
+
+
+def video_budget_left() -> dict[str, int]:
+    """What is left of today's YouTube budget (the day in Pacific time): {"searches": n, "units": n}."""
+    spent = (QuotaDay.objects.filter(name="youtube", day=quota_day(timezone.now()))
+             .values("search_calls", "units").first() or {"search_calls": 0, "units": 0})
+    return {"searches": max(settings.YOUTUBE_SEARCH_DAILY_LIMIT - spent["search_calls"], 0),
+            "units": max(settings.YOUTUBE_DAILY_UNITS - spent["units"], 0)}

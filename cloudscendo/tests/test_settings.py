@@ -42,6 +42,10 @@ def _django(*args: str, **env: str) -> subprocess.CompletedProcess:
      "CELERY_BROKER_URL must start with redis://, rediss://, amqp:// or amqps://."),
     ({"UPLOAD_MAX_BYTES": "ten"},
      "UPLOAD_MAX_BYTES='ten' is not a whole number."),
+    ({"YOUTUBE_SEARCH_DAILY_LIMIT": "lots"},
+     "YOUTUBE_SEARCH_DAILY_LIMIT='lots' is not a whole number."),
+    ({"YOUTUBE_DAILY_UNITS": "-1"},
+     "YOUTUBE_DAILY_UNITS=-1 must be at least 0."),
 ])
 def test_a_bad_setting_stops_start_up_naming_the_variable(env, message):
     result = _django("check", **env)

@@ -6,6 +6,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Player
 from moods.models import MoodCapture
 from music import selectors
 from music.models import Playlist, Recommendation, Track
@@ -96,7 +97,7 @@ def playlist_build(*, playlist_id: int) -> None:
     """Rank and store a queued playlist's songs; a second delivery of the same build does nothing."""
     if not Playlist.objects.filter(id=playlist_id, status__in=ACTIVE).update(status=Playlist.Status.BUILDING):
         return
-    playlist = Playlist.objects.select_related("seed_track", "capture").get(id=playlist_id)
+    playlist = Playlist.objects.select_related("seed_track", "capture", "user").get(id=playlist_id)
     request = _request(playlist)
     picks, source = (_search_picks(playlist, request) if playlist.query
                      else (selectors.recommendations_compute(request), Playlist.Source.FEATURES))
@@ -110,13 +111,13 @@ def playlist_build(*, playlist_id: int) -> None:
             Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
                            track_id=pick.candidate.id, rank=rank, score=pick.score, reason=pick.reason[:200])
             for rank, pick in enumerate(picks, start=1))
-    _videos_enqueue([pick.candidate.id for pick in picks])
+    _videos_enqueue([pick.candidate.id for pick in picks], prefer_youtube=playlist.user.player == Player.YOUTUBE)
 
 
-def _videos_enqueue(track_ids: list[int]) -> None:
+def _videos_enqueue(track_ids: list[int], *, prefer_youtube: bool) -> None:
     from music.services.videos import tracks_videos_enqueue
 
-    tracks_videos_enqueue(track_ids=track_ids)
+    tracks_videos_enqueue(track_ids=track_ids, prefer_youtube=prefer_youtube)
 
 
 class SongLeftTheList(Exception):
@@ -136,7 +137,7 @@ def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedbac
     SongLeftTheList for a change of mind on a song already disliked.
     """
     with transaction.atomic():
-        song = Recommendation.objects.select_for_update().select_related("playlist").get(
+        song = Recommendation.objects.select_for_update(of=("self",)).select_related("playlist", "user").get(
             id=recommendation_id, user_id=user_id)
         if song.feedback == Recommendation.Feedback.DISLIKE:
             if feedback != Recommendation.Feedback.DISLIKE:
@@ -146,7 +147,7 @@ def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedbac
         song.save(update_fields=["feedback", "feedback_at"])
         replacement = _replace(song) if feedback == Recommendation.Feedback.DISLIKE else None
     if replacement:
-        _videos_enqueue([replacement.track_id])
+        _videos_enqueue([replacement.track_id], prefer_youtube=song.user.player == Player.YOUTUBE)
     return FeedbackResult(song, replacement)
 
 

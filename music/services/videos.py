@@ -1,19 +1,26 @@
-"""Find and refresh tracks' YouTube videos, in tasks only, and stop all calls while the quota is spent."""
+"""Find and refresh tracks' YouTube videos, in tasks only, within a daily budget; no calls while the quota is spent."""
 
 import datetime
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from music.models import QuotaPause, Track
-from music.videos import InputRejected, QuotaExceeded, get_videos
+from music.models import QuotaDay, QuotaPause, Track
+from music.videos import InputRejected, QuotaExceeded, get_videos, quota_day
 
-PAUSE = "youtube"
+PAUSE = "youtube"  # the name of the QuotaPause row and of the QuotaDay rows
 # YouTube API Services Developer Policies III.E.4: API data is refreshed or deleted within 30 days.
 REFRESH_AFTER = datetime.timedelta(days=30)
 CHECK_BATCH = 50  # videos.list takes up to 50 ids for 1 unit
+# https://developers.google.com/youtube/v3/determine_quota_cost now gives search.list its own bucket
+# (100 calls a day, 1 each), but older copies of the page charge it 100 of the 10,000 units and the
+# copies found show no date: charge both, so neither reading can overspend.
+SEARCH_UNITS = 100
+CHECK_UNITS = 1
 
 
 def video_pause_until() -> datetime.datetime | None:
@@ -26,27 +33,42 @@ def _pause(error: QuotaExceeded) -> None:
     QuotaPause.objects.update_or_create(name=PAUSE, defaults={"until": error.until, "reason": "quotaExceeded"})
 
 
-def tracks_videos_enqueue(*, track_ids: Iterable[int]) -> int:
-    """Queue look-ups for those tracks that have never been looked up; return how many."""
+def video_budget_spend(*, search_calls: int, units: int) -> bool:
+    """Count a call against today's budget (Pacific day); return False, counting nothing, if it would go past it."""
+    day = quota_day(timezone.now())
+    QuotaDay.objects.get_or_create(name=PAUSE, day=day)
+    # One conditional UPDATE: of two workers racing for the last call, the database lets one through.
+    within = QuotaDay.objects.filter(name=PAUSE, day=day,
+                                     search_calls__lte=settings.YOUTUBE_SEARCH_DAILY_LIMIT - search_calls,
+                                     units__lte=settings.YOUTUBE_DAILY_UNITS - units)
+    return within.update(search_calls=F("search_calls") + search_calls, units=F("units") + units) == 1
+
+
+def tracks_videos_enqueue(*, track_ids: Iterable[int], prefer_youtube: bool) -> int:
+    """Queue look-ups of never-looked-up tracks Spotify cannot play (any, if YouTube is preferred); return how many."""
     if not get_videos().resolves:
         return 0
     from music.tasks import track_videos_resolve_task
 
-    ids = list(Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
-               .values_list("id", flat=True))
+    tracks = Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
+    if not prefer_youtube:  # a song with a Spotify id already plays: keep the ~100 daily searches for the rest
+        tracks = tracks.filter(spotify_id__isnull=True)
+    ids = list(tracks.values_list("id", flat=True))
     if ids:
         transaction.on_commit(partial(track_videos_resolve_task.delay, ids), robust=True)
     return len(ids)
 
 
 def track_video_resolve(*, track_id: int) -> str:
-    """Look up one track's video unless done or paused; return its video state.
+    """Look up one track's video unless done, paused or over today's budget; return its video state.
 
     Raises BackendUnavailable on a transient error (the task retries).
     """
     track = Track.objects.get(id=track_id)
     if track.video_state != Track.VideoState.UNKNOWN or not get_videos().resolves or video_pause_until():
         return track.video_state
+    if not video_budget_spend(search_calls=1, units=SEARCH_UNITS):
+        return track.video_state  # the song keeps its search link; the budget renews at midnight Pacific
     try:
         video_id = get_videos().find(artist=track.artist, name=track.name)
     except QuotaExceeded as error:
@@ -66,7 +88,7 @@ def videos_refresh(*, limit: int) -> int:
                                  video_checked_at__lt=timezone.now() - REFRESH_AFTER)
     rows = list(stale.order_by("video_checked_at").values_list("id", "video_id")[:limit])
     for start in range(0, len(rows), CHECK_BATCH):
-        if video_pause_until():
+        if video_pause_until() or not video_budget_spend(search_calls=0, units=CHECK_UNITS):
             return start
         batch = rows[start:start + CHECK_BATCH]
         try:
@@ -83,12 +105,14 @@ def videos_refresh(*, limit: int) -> int:
 
 
 def videos_resolve(*, limit: int, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Refresh stale videos, then look up never-searched active tracks, up to `limit` each; return counts."""
+    """Refresh stale videos, then look up unsearched active songs with no Spotify id, `limit` of each; return counts."""
     counts = {"refreshed": 0, "found": 0, "missing": 0, "left": 0}
     if not get_videos().resolves:
         return counts
     counts["refreshed"] = videos_refresh(limit=limit)
-    ids = list(Track.objects.filter(active=True, video_state=Track.VideoState.UNKNOWN, cell__isnull=False)
+    # Only songs with no other player: a Spotify song is looked up when a listener who prefers YouTube gets it.
+    ids = list(Track.objects.filter(active=True, video_state=Track.VideoState.UNKNOWN, cell__isnull=False,
+                                    spotify_id__isnull=True)
                .order_by("-popularity", "id").values_list("id", flat=True)[:limit])
     for done, track_id in enumerate(ids, start=1):
         state = track_video_resolve(track_id=track_id)

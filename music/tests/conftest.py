@@ -30,3 +30,18 @@ def kendra(settings, monkeypatch):
     with Stubber(client) as stub:
         yield stub
         stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def youtube(settings, monkeypatch):
+    """Point VIDEO_BACKEND at YouTube, with the default daily budget, and hand it the transport a test gives."""
+    from music.videos.youtube import YouTubeVideos
+
+    settings.VIDEO_BACKEND, settings.YOUTUBE_API_KEY = "youtube", "test-key"
+    settings.YOUTUBE_SEARCH_DAILY_LIMIT, settings.YOUTUBE_DAILY_UNITS = 100, 10_000
+
+    def use(http):
+        monkeypatch.setattr(YouTubeVideos, "http_factory", staticmethod(lambda: http))
+        return http
+
+    return use

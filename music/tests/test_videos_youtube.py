@@ -12,7 +12,7 @@ from music.services import videos as video_services
 from music.tasks import track_videos_resolve_task
 from music.tests.factories import TrackFactory
 from music.videos import BackendUnavailable
-from music.videos.youtube import YouTubeVideos, quota_reset_after
+from music.videos.youtube import quota_reset_after
 
 pytestmark = pytest.mark.django_db
 FOUND = {"items": [{"id": {"videoId": "CvFH_6DNRCY"}}]}
@@ -21,18 +21,6 @@ FOUND = {"items": [{"id": {"videoId": "CvFH_6DNRCY"}}]}
 def error(status: int, reason: str) -> tuple[dict, str]:
     body = {"error": {"code": status, "message": reason, "errors": [{"reason": reason, "message": reason}]}}
     return {"status": str(status)}, json.dumps(body)
-
-
-@pytest.fixture
-def youtube(settings, monkeypatch):
-    """Point VIDEO_BACKEND at YouTube and hand it the transport a test gives: use(mock)."""
-    settings.VIDEO_BACKEND, settings.YOUTUBE_API_KEY = "youtube", "test-key"
-
-    def use(http):
-        monkeypatch.setattr(YouTubeVideos, "http_factory", staticmethod(lambda: http))
-        return http
-
-    return use
 
 
 def test_a_search_asks_for_one_embeddable_music_video_and_stores_its_id(youtube, tmp_path):
@@ -137,4 +125,4 @@ def test_the_offline_backend_looks_nothing_up(settings):
     track = TrackFactory()
 
     assert video_services.track_video_resolve(track_id=track.id) == "unknown"
-    assert video_services.tracks_videos_enqueue(track_ids=[track.id]) == 0
+    assert video_services.tracks_videos_enqueue(track_ids=[track.id], prefer_youtube=True) == 0

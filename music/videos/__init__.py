@@ -10,9 +10,24 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+# YouTube's daily quotas reset at midnight Pacific time:
+# https://developers.google.com/youtube/v3/determine_quota_cost
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+def quota_day(now: datetime.datetime) -> datetime.date:
+    """The quota day `now` falls in: the date in Pacific time."""
+    return now.astimezone(PACIFIC).date()
+
+
+def quota_reset_after(now: datetime.datetime) -> datetime.datetime:
+    """The next midnight in Pacific time after `now`."""
+    return datetime.datetime.combine(quota_day(now) + datetime.timedelta(days=1), datetime.time(), tzinfo=PACIFIC)
 
 
 class InputRejected(Exception):

@@ -2,29 +2,29 @@
 
 The client is built per call with static discovery (no network at build time),
 an API key and an httplib2 transport with a timeout; httplib2 is not thread-safe.
-search.list costs 100 units of the default 10,000 a day, videos.list 1 per 50 ids.
+
+Quota (https://developers.google.com/youtube/v3/determine_quota_cost as read on 2026-12-01;
+the copies found show no date): a project gets 100 search.list calls a day in a bucket of their
+own, apart from 10,000 units a day for the other methods; videos.list costs 1 unit (we
+send up to 50 ids per call). Older copies of the same page charge search.list 100 of the
+10,000 units instead, so music.services.videos counts both (see SEARCH_UNITS there).
+Every call, even an invalid one, costs at least 1; all reset at midnight Pacific time.
 """
 
 import datetime
 import json
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import httplib2
 from django.conf import settings
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from music.videos import BackendUnavailable, InputRejected, QuotaExceeded
+from music.videos import BackendUnavailable, InputRejected, QuotaExceeded, quota_reset_after
 
-PACIFIC = ZoneInfo("America/Los_Angeles")  # the quota resets at midnight Pacific time
+__all__ = ["YouTubeVideos", "quota_reset_after", "vendor_error"]
+
 RATE_LIMITED = {"rateLimitExceeded", "userRateLimitExceeded"}
-
-
-def quota_reset_after(now: datetime.datetime) -> datetime.datetime:
-    """The next midnight in Pacific time after `now`."""
-    local = now.astimezone(PACIFIC)
-    return datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=PACIFIC)
 
 
 def _reasons(error: HttpError) -> set[str]:
