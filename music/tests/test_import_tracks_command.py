@@ -93,7 +93,7 @@ def test_a_file_of_no_known_schema_is_refused_before_anything_is_written(tmp_pat
         run(other)
 
     assert str(error.value).startswith("not a known track schema (columns: city, temperature); known: moods, "
-                                       "hit_predictor, tracks114k, labelled278k, starter.")
+                                       "hit_predictor, tracks114k, labelled278k, starter, catalogue.")
     assert Track.objects.count() == 0
 
 
