@@ -70,7 +70,10 @@ def test_the_migration_fills_the_local_fields_of_existing_captures(settings):
     settings.TIME_ZONE = "America/New_York"
     executor = MigrationExecutor(connection)
     executor.migrate([("moods", "0001_initial")])
-    old_state = executor.loader.project_state([("moods", "0001_initial")]).apps
+    # Going back in moods leaves accounts at its latest migration (User.player is NOT NULL), so the old
+    # state must have that User, not the one of accounts 0001.
+    old_state = executor.loader.project_state(
+        [("moods", "0001_initial"), *executor.loader.graph.leaf_nodes("accounts")]).apps
     user = old_state.get_model("accounts", "User").objects.create(username="before")
     old = old_state.get_model("moods", "MoodCapture").objects.create(user_id=user.id, source="manual")
     old_state.get_model("moods", "MoodCapture").objects.filter(id=old.id).update(created_at=INSTANT)
