@@ -29,7 +29,7 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 
 setup: $(RUNTIME)
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_starter_catalogue
+	$(PY) manage.py load_default_catalogue
 	$(PY) manage.py ensure_demo_user
 
 run: setup

@@ -201,3 +201,15 @@ class QuotaDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.day}: {self.search_calls} searches, {self.units} units"
+
+
+class CatalogueLoad(models.Model):
+    """The last load of a catalogue file set: its checksum and the track count after it, so a re-run can skip."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    sha256 = models.CharField(max_length=64)
+    tracks = models.PositiveIntegerField(help_text="Tracks in the catalogue right after the load.")
+    loaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} catalogue loaded {self.loaded_at:%Y-%m-%d %H:%M %Z} (sha256 {self.sha256[:12]}…)"

@@ -70,9 +70,7 @@ def test_the_migration_fills_the_local_fields_of_existing_captures(settings):
     settings.TIME_ZONE = "America/New_York"
     executor = MigrationExecutor(connection)
     executor.migrate([("moods", "0001_initial")])
-    # The models as the database now has them: moods rolled back, the other apps (accounts.User.player) not.
-    loader = MigrationExecutor(connection).loader
-    old_state = loader.project_state(list(loader.applied_migrations)).apps
+    old_state = executor.loader.project_state([("moods", "0001_initial")]).apps
     user = old_state.get_model("accounts", "User").objects.create(username="before")
     old = old_state.get_model("moods", "MoodCapture").objects.create(user_id=user.id, source="manual")
     old_state.get_model("moods", "MoodCapture").objects.filter(id=old.id).update(created_at=INSTANT)

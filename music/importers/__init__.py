@@ -36,6 +36,7 @@ SCHEMAS = {
     "tracks114k": "music.importers.tracks114k.SCHEMA",
     "labelled278k": "music.importers.labelled278k.SCHEMA",
     "starter": "music.importers.starter.SCHEMA",
+    "catalogue": "music.importers.catalogue.SCHEMA",
 }
 FORMATS = ("auto", *SCHEMAS, "generic")
 

@@ -14,9 +14,9 @@ RANGES = {
     "valence": (0, 1), "energy": (0, 1), "danceability": (0, 1), "acousticness": (0, 1),
     "instrumentalness": (0, 1), "speechiness": (0, 1), "liveness": (0, 1), "loudness": (-80, 10),
     "tempo": (0, 300), "key": (-1, 11), "mode": (0, 1), "popularity": (0, 100),
-    "duration_ms": (1, 36_000_000), "year": (1000, 2100),
+    "duration_ms": (1, 36_000_000), "year": (1000, 2100), "decade": (1000, 2100),
 }
-INTEGERS = frozenset({"key", "mode", "popularity", "duration_ms", "year"})
+INTEGERS = frozenset({"key", "mode", "popularity", "duration_ms", "year", "decade"})
 TEXT_LIMITS = {"name": 300, "artist": 500, "album": 300}
 SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
 VIDEO_ID = re.compile(r"[0-9A-Za-z_-]{11}")

@@ -1,5 +1,6 @@
 """Import track CSVs: validate every file whole, then upsert all rows in one transaction."""
 
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ FIELDS = ("spotify_id", "name", "artist", "album", "release_date", "year", "deca
           *FEATURES, "mood", "mood_source", "pos_valence", "pos_energy", "cell", "video_id", "video_state")
 DEFAULTS = {name: Track._meta.get_field(name).get_default() for name in FIELDS}
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
 
 
 @dataclass
@@ -46,11 +48,24 @@ class ImportSummary:
         return "\n".join(lines)
 
 
+def _unreadable(path: Path, error: Exception) -> ImportRejected:
+    return ImportRejected(f"{path.name}: cannot be read as CSV ({error})")
+
+
 def _read_csv(path: Path, **options):
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **options)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ImportRejected(f"{path.name}: cannot be read as CSV ({error})") from None
+    except READ_ERRORS as error:
+        raise _unreadable(path, error) from None
+
+
+def _chunks(path: Path):
+    # A file can break after its header reads fine (a truncated .gz raises EOFError here), so the
+    # chunks are guarded too: the import is refused whole instead of failing with a raw exception.
+    try:
+        yield from _read_csv(path, chunksize=CHUNK_ROWS)
+    except READ_ERRORS as error:
+        raise _unreadable(path, error) from None
 
 
 def file_rows_read(*, path: Path, format: str, mapping: Mapping[str, str], summary: ImportSummary,
@@ -58,7 +73,7 @@ def file_rows_read(*, path: Path, format: str, mapping: Mapping[str, str], summa
     """Return a file's clean rows as ("file:line", values); raise ImportRejected if unknown or mostly broken."""
     schema = schema_choose(format=format, header=list(_read_csv(path, nrows=0).columns), mapping=mapping)
     rows, bad, line = [], [], 2  # line 1 is the header
-    for frame in _read_csv(path, chunksize=CHUNK_ROWS):
+    for frame in _chunks(path):
         chunk = chunk_parse(frame, schema=schema, path=path, first_line=line)
         rows += [(f"{path.name}:{number}", values) for number, values in chunk.rows]
         bad += chunk.bad
@@ -79,7 +94,7 @@ def file_rows_read(*, path: Path, format: str, mapping: Mapping[str, str], summa
 def _key(values: dict) -> tuple:
     if values.get("spotify_id"):
         return ("id", values["spotify_id"])
-    return ("name", values["name"].casefold(), values["artist"].casefold())
+    return _name_key(values)
 
 
 def rows_deduplicate(*, rows: list[tuple[str, dict]], summary: ImportSummary) -> dict[tuple, dict]:
@@ -94,15 +109,33 @@ def rows_deduplicate(*, rows: list[tuple[str, dict]], summary: ImportSummary) ->
     return {key: values for key, (_, values) in first.items()}
 
 
-def _existing(keys: list[tuple]) -> dict[tuple, dict]:
-    ids = [key[1] for key in keys if key[0] == "id"]
+def _name_key(values: dict) -> tuple:
+    return ("name", values["name"].casefold(), values["artist"].casefold())
+
+
+def _name_claims(rows: dict[tuple, dict], found: dict[tuple, dict]) -> dict[tuple, tuple]:
+    """Which row may take the id-less track of each (name, artist): a row without an id, else the first not found by id.
+
+    So a starter song stored without an id gets the id of a row that has one attached, not a second row.
+    """
+    claims = {key: key for key in rows if key[0] == "name"}
+    for key, values in rows.items():
+        if key[0] == "id" and key not in found and values["name"]:
+            claims.setdefault(_name_key(values), key)
+    return claims
+
+
+def _existing(rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The stored values of each row's track: by Spotify id, else an id-less track of the same name and artist."""
+    ids = [key[1] for key in rows if key[0] == "id"]
     found = {}
     for start in range(0, len(ids), 500):
         for values in Track.objects.filter(spotify_id__in=ids[start:start + 500]).values("id", *FIELDS):
             found[("id", values["spotify_id"])] = values
-    if any(key[0] == "name" for key in keys):
+    if by_name := _name_claims(rows, found):
         for values in Track.objects.filter(spotify_id__isnull=True).values("id", *FIELDS):
-            found.setdefault(_key(values), values)
+            if (key := by_name.pop(_name_key(values), None)) is not None:
+                found[key] = values
     return found
 
 
@@ -120,7 +153,7 @@ def track_values_merge(*, current: dict, incoming: dict) -> dict:
 
 def tracks_write(*, rows: dict[tuple, dict], summary: ImportSummary, progress: Progress | None = None) -> None:
     """Create new tracks and update changed ones in bulk; count the unchanged."""
-    existing = _existing(list(rows))
+    existing = _existing(rows)
     created, updated, now = [], [], timezone.now()
     for key, incoming in rows.items():
         current = existing.get(key)

@@ -1,12 +1,22 @@
 import pytest
 
 from music.management.commands.load_starter_catalogue import STARTER
+from music.services.catalogue import catalogue_load
 from music.services.imports import tracks_import
 
 
 @pytest.fixture
 def starter_catalogue(db) -> None:
     tracks_import(paths=[STARTER], format="starter")
+
+
+@pytest.fixture
+def default_catalogue(db) -> None:
+    """What `make setup` loads: our starter songs and the 20k chart hits (about 4 s).
+
+    `db` follows the test's own marker, so this works in django_db(transaction=True) and live_server tests too.
+    """
+    catalogue_load()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """manage.py import_tracks on the real shared CSVs, on the other known schemas, and on broken files."""
 
+import gzip
 from io import StringIO
 
 import pytest
@@ -92,7 +93,7 @@ def test_a_file_of_no_known_schema_is_refused_before_anything_is_written(tmp_pat
         run(other)
 
     assert str(error.value).startswith("not a known track schema (columns: city, temperature); known: moods, "
-                                       "hit_predictor, tracks114k, labelled278k, starter.")
+                                       "hit_predictor, tracks114k, labelled278k, starter, catalogue.")
     assert Track.objects.count() == 0
 
 
@@ -175,3 +176,34 @@ def test_a_reimport_keeps_a_curators_mood_and_updates_changed_features(tmp_path)
 
     assert out.splitlines()[0] == "created 0, updated 1, unchanged 0, skipped 0"
     assert Track.objects.values_list("popularity", "mood", "mood_source").get() == (70, "calm", "curator")
+
+
+def test_a_row_with_an_id_attaches_it_to_the_song_stored_without_one(tmp_path):
+    starter = write(tmp_path, "starter.csv", "name,artist,album,year,mood\nSeptember,\"Earth, Wind & Fire\",The Best "
+                    "of Earth Wind & Fire Vol. 1,1978,Happy\nOther,Someone,,2001,Sad\n")
+    ids = write(tmp_path, "ids.csv", "spotify_id,name,artist,valence,energy\n2grjqo0Frpf2okIBiifQKs,september,"
+                "\"EARTH, WIND & FIRE\",0.98,0.831\n7hQJA50XrCWABAu5v6QZ4i,september,\"Earth, Wind & Fire\",0.6,0.8\n")
+    run(starter)
+    stored = Track.objects.get(name="September")
+
+    out = run("--format", "generic", ids)
+
+    # The first row with an id takes the song stored without one; the second is another track.
+    assert out.splitlines()[0] == "created 1, updated 1, unchanged 0, skipped 0"
+    assert list(Track.objects.filter(name__iexact="september").order_by("id").values_list(
+        "id", "spotify_id", "name", "valence", "mood", "mood_source")) == [
+        (stored.id, "2grjqo0Frpf2okIBiifQKs", "september", 0.98, "happy", "dataset"),
+        (stored.id + 2, "7hQJA50XrCWABAu5v6QZ4i", "september", 0.6, "happy", "derived")]
+
+
+def test_a_gzip_file_cut_short_is_refused_and_nothing_is_written(tmp_path):
+    whole = gzip.compress(b"spotify_id,name,artist\n" + b"2grjqo0Frpf2okIBiifQKs,September,Earth Wind & Fire\n" * 9000)
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(whole[:len(whole) // 2])
+
+    with pytest.raises(CommandError) as error:
+        run("--format", "generic", path)
+
+    assert str(error.value) == (
+        "cut.csv.gz: cannot be read as CSV (Compressed file ended before the end-of-stream marker was reached)")
+    assert Track.objects.count() == 0
