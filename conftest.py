@@ -228,9 +228,42 @@ def browser_page(browser_launcher):
     return browser_launcher()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under artifacts/screenshots/ (git-ignored)."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page, or what is on screen) under artifacts/screenshots/ (git-ignored)."""
     path = ARTIFACTS / "screenshots" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# What a player's frame says once it has loaded: Spotify's embed posts {type: "ready"}; YouTube's
+# answers the page's "listening" message with its events. The machine is offline, so tests stand in
+# for the two services at the network layer and assert on the frames' src, never on sound.
+_READY_PAGES = {
+    "spotify": "<!doctype html><script>parent.postMessage({type: 'ready'}, '*')</script>",
+    "youtube": "<!doctype html><script>addEventListener('message', () => parent.postMessage("
+               "JSON.stringify({event: 'onReady'}), '*'))</script>",
+}
+PLAYER_URLS = {"spotify": "https://open.spotify.com/embed/**", "youtube": "https://www.youtube-nocookie.com/embed/**"}
+
+
+def _ready_page(body: str):
+    return lambda route: route.fulfill(status=200, content_type="text/html", body=body)
+
+
+def players_answer(page, *, spotify: bool = True, youtube: bool = True) -> None:
+    """Serve each player's frame as a player that loads and says so (True), or fail its request (False)."""
+    for provider, loads in (("spotify", spotify), ("youtube", youtube)):
+        page.unroute(PLAYER_URLS[provider])
+        if loads:
+            page.route(PLAYER_URLS[provider], _ready_page(_READY_PAGES[provider]))
+        else:
+            page.route(PLAYER_URLS[provider], lambda route: route.abort("connectionrefused"))
+
+
+def in_viewport(page, locator) -> bool:
+    """Whether the element is wholly on screen where the page is scrolled now."""
+    box, size = locator.bounding_box(), page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0 \
+        and box["x"] + box["width"] <= size["width"]
+

@@ -17,7 +17,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-        return redirect("home")
+        return redirect("capture")  # the next step: a reading, and songs for it
     return render(request, "accounts/signup.html", {"form": form})
 
 

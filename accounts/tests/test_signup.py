@@ -13,7 +13,7 @@ def test_signup_creates_the_user_and_logs_them_in(client):
     })
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("capture")
     user = User.objects.get(username="ada")
     assert (user.email, user.strategy, user.keep_images) == ("ada@example.com", "match", True)
     assert client.get(reverse("profile")).status_code == 200

@@ -1,0 +1,72 @@
+"""From the home page to a loaded player, counting clicks, as a new visitor and as a returning listener."""
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from conftest import in_viewport, players_answer, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+class Clicks:
+    """Clicks through a page and counts them; typing into a form is not a click."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def __call__(self, locator) -> None:
+        self.count += 1
+        locator.click()
+
+
+def loaded_player(page):
+    """The first song's player under the reading, once it is there; it must be on screen as it stands."""
+    frame = page.locator("#capture-reading [data-player] iframe")
+    frame.wait_for()
+    assert frame.get_attribute("src").startswith("https://open.spotify.com/embed/track/")
+    assert in_viewport(page, frame)
+    return frame
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_returning_listener_hears_music_within_three_clicks_of_the_home_page(browser_page, default_catalogue,
+                                                                                size):
+    page = browser_page
+    page.set_viewport_size(SIZES[size])
+    players_answer(page)
+    user = UserFactory()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/")
+    click = Clicks(page)
+
+    click(page.get_by_role("link", name="Capture your mood"))
+    click(page.get_by_role("button", name="Happy", exact=True))
+    loaded_player(page)
+
+    assert click.count <= 3
+    screenshot(page, f"first-song-returning-{size}", full_page=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_new_visitor_hears_music_within_five_clicks_of_the_home_page(browser_page, default_catalogue, size):
+    page = browser_page
+    page.set_viewport_size(SIZES[size])
+    players_answer(page)
+    page.goto("/")
+    click = Clicks(page)
+
+    click(page.get_by_role("main").get_by_role("link", name="Create a free account"))
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    click(page.get_by_role("button", name="Sign up"))
+    click(page.get_by_role("button", name="Calm", exact=True))
+    loaded_player(page)
+
+    assert click.count <= 5
+    screenshot(page, f"first-song-new-visitor-{size}", full_page=False)
