@@ -208,6 +208,12 @@ def browser_launcher(live_server) -> Iterator:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # test makes between page actions are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    outside: list[str] = []  # what a page asked of any other host; page.route() stand-ins answer first
+
+    def refuse(route) -> None:
+        outside.append(route.request.url)
+        route.abort("blockedbyclient")
+
     with sync_playwright() as playwright, contextlib.ExitStack() as stack:
         def launch(*extra_args: str):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -215,11 +221,13 @@ def browser_launcher(live_server) -> Iterator:
             stack.callback(browser.close)
             context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
             stack.callback(context.close)
+            context.route(lambda url: not url.startswith(live_server.url), refuse)
             page = context.new_page()
             page.set_default_timeout(10_000)
             return page
 
         yield launch
+    assert outside == [], f"a page asked the network (tests stand in for outside services): {outside}"
 
 
 @pytest.fixture

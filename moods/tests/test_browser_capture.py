@@ -60,7 +60,9 @@ def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_pat
     first_player = page.locator("#capture-reading [data-player] iframe")
     first_player.wait_for()
     assert first_player.get_attribute("src").startswith("https://open.spotify.com/embed/track/")
-    assert in_viewport(page, first_player) and in_viewport(page, page.locator("#capture-reading [data-emotion]"))
+    # The page scrolls the reading into view once its songs are in: give it that moment.
+    wait_for(lambda: in_viewport(page, first_player), timeout=5)
+    assert in_viewport(page, page.locator("#capture-reading [data-emotion]"))
     songs = page.locator("#capture-reading [data-song]")
     assert songs.count() == 10
     assert all(songs.nth(i).locator("a[data-exact]").count() >= 1 for i in range(10))
@@ -80,7 +82,7 @@ def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_pat
     page.get_by_role("button", name="Sad", exact=True).click()
     page.get_by_text("Your mood: sad").wait_for()
     page.get_by_role("heading", name="Songs for feeling sad").wait_for()
-    assert in_viewport(page, page.locator("#capture-reading [data-player] iframe"))
+    wait_for(lambda: in_viewport(page, page.locator("#capture-reading [data-player] iframe")), timeout=5)
     screenshot(page, "capture-05-mood-result")
 
     captures = list(MoodCapture.objects.order_by("id").values_list("user__username", "source", "status", "emotion"))

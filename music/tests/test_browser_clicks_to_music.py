@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from conftest import in_viewport, players_answer, screenshot
+from conftest import in_viewport, players_answer, screenshot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -25,7 +25,7 @@ def loaded_player(page):
     frame = page.locator("#capture-reading [data-player] iframe")
     frame.wait_for()
     assert frame.get_attribute("src").startswith("https://open.spotify.com/embed/track/")
-    assert in_viewport(page, frame)
+    wait_for(lambda: in_viewport(page, frame), timeout=5)  # the page scrolls the reading into view itself
     return frame
 
 
