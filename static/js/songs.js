@@ -98,7 +98,7 @@
     this.song.dataset.playing = "links";
     var links = this.fallback.querySelector("[data-fallback-links]");
     links.replaceChildren();
-    this.song.querySelectorAll("a[data-exact]").forEach(function (link) {
+    this.song.querySelectorAll("a[data-exact], a[data-search]").forEach(function (link) {
       var copy = link.cloneNode(true);
       copy.className = "button button-secondary";
       links.appendChild(copy);
