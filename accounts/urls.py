@@ -9,5 +9,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
+    path("logout/", views.LogoutConfirmedView.as_view(), name="logout"),
+    # Django's own reset flow, with our mail: plain text and HTML, both branded.
+    path("password_reset/", auth_views.PasswordResetView.as_view(
+        html_email_template_name="registration/password_reset_email_rich.html"), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

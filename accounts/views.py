@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -43,3 +44,12 @@ def account_delete(request):
         messages.success(request, "Your account, your history and your photos have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class LogoutConfirmedView(LogoutView):
+    """Log-out that says so on the next page (Django's says nothing)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You are logged out. Your history is kept for your next visit.")
+        return response

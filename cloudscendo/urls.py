@@ -3,9 +3,10 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from cloudscendo.health import healthz
+from moods.views import home
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("", include("music.urls")),

@@ -60,6 +60,12 @@ def _songs_urls(capture: MoodCapture) -> dict[str, str]:
     return {key: reverse(route, args=[capture.id]) if done else "" for key, route in routes.items()}
 
 
+def capture_latest_read(*, user: User) -> MoodCapture | None:
+    """The user's newest capture that has a reading, or None."""
+    return (MoodCapture.objects.filter(user=user, status=Status.DONE).exclude(emotion="")
+            .order_by("-created_at", "-id").first())
+
+
 def captures_stuck_queued(*, before: datetime.datetime) -> list[int]:
     """Ids of captures queued since before `before` (counting from their last try, if any)."""
     return list(MoodCapture.objects.filter(status=Status.QUEUED)

@@ -6,14 +6,17 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moods import selectors, services
 from moods.forms import MoodForm, PhotoForm
+from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
 from moods.stored import s3_location
+from music import selectors as music_selectors
 
 
 def _wants_json(request) -> bool:
@@ -118,3 +121,14 @@ def capture_delete(request, capture_id: int):
     services.capture_delete(capture=capture)
     messages.success(request, "The capture and its photo are deleted.")
     return redirect("capture")
+
+
+@require_GET
+def home(request):
+    """The landing page; signed in, also the last reading with its songs and the week in one line."""
+    context = {}
+    if request.user.is_authenticated:
+        last = selectors.capture_latest_read(user=request.user)
+        context = {"last": last, "last_has_songs": bool(last and music_selectors.playlist_current(capture_id=last.id)),
+                   "week": week_in_a_line(user=request.user, today=timezone.localdate())}
+    return render(request, "home.html", context)

@@ -18,6 +18,7 @@ from music.models import Recommendation
 
 EMOTIONS = tuple(Emotion.values)
 TREND_DAYS = 7
+NO_TREND = "Not enough readings in the last two weeks to compare them."
 # A change of the mean (valence, energy) smaller than this reads as "about the same":
 # a tenth of the distance between the CALM and HAPPY targets (README, "Emotions in (valence, energy)").
 TREND_THRESHOLD = 0.06
@@ -97,6 +98,19 @@ def mood_trend(*, user: User, until: datetime.date) -> str:
     return trend_sentence(this_week=this_week, last_week=last_week)
 
 
+def week_in_a_line(*, user: User, today: datetime.date) -> str:
+    """ "This week: mostly calm (4 of 7 readings). Calmer than last week." — for the home page."""
+    start = _day_start(today - datetime.timedelta(days=TREND_DAYS - 1))
+    counts = emotion_counts(captures=MoodCapture.objects.filter(user=user, created_at__gte=start))
+    total = sum(counts.values())
+    if not total:
+        return "No readings in the last seven days yet."
+    label = Emotion(dominant_emotion(counts)).label
+    readings = f"{counts[dominant_emotion(counts)]} of {total} reading{'s' if total > 1 else ''}"
+    trend = mood_trend(user=user, until=today)
+    return f"This week: mostly {label} ({readings}).{'' if trend == NO_TREND else ' ' + trend}"
+
+
 def _mean_point(counts: dict[str, int]) -> tuple[float, float] | None:
     total = sum(counts.values())
     if not total:
@@ -109,7 +123,7 @@ def trend_sentence(*, this_week: dict[str, int], last_week: dict[str, int]) -> s
     """"calmer than last week" and the like, from the mean (valence, energy) of each week's readings."""
     now, before = _mean_point(this_week), _mean_point(last_week)
     if now is None or before is None:
-        return "Not enough readings in the last two weeks to compare them."
+        return NO_TREND
     valence, energy = now[0] - before[0], now[1] - before[1]
     if max(abs(valence), abs(energy)) < TREND_THRESHOLD:
         return "About the same as last week."
