@@ -31,6 +31,11 @@ class HistoryFilter:
     emotion: str = ""
 
 
+def captures_exist(*, user: User) -> bool:
+    """Whether the user has any capture at all (an empty history is not a filter that matched nothing)."""
+    return MoodCapture.objects.filter(user=user).exists()
+
+
 def captures_filtered(*, user: User, filters: HistoryFilter) -> QuerySet[MoodCapture]:
     """The user's captures within the filter's days (inclusive, local time) and emotion, newest first."""
     captures = MoodCapture.objects.filter(user=user)

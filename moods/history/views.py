@@ -40,7 +40,9 @@ def dashboard(request):
         "trend": selectors.mood_trend(user=request.user, until=filters.date_to or timezone.localdate()),
         "dominant_label": Emotion(summary["dominant"]).label if summary["dominant"] else "",
         "distribution": [(Emotion(value).label, count) for value, count in summary["counts"].items()],
-        "time_zone": settings.TIME_ZONE, **_chart_context(),
+        "time_zone": settings.TIME_ZONE, # Asked only when nothing matched: is it the filters, or an empty history?
+        "has_captures": page.paginator.count > 0 or selectors.captures_exist(user=request.user),
+        **_chart_context(),
     }
     return render(request, "history/dashboard.html", context)
 

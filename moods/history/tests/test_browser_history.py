@@ -76,7 +76,11 @@ def test_a_month_of_history_is_charted_filtered_exported_and_deleted(browser_pag
     page.get_by_role("button", name="Delete").click()
     page.get_by_text("90 captures and their photos are deleted.").wait_for()
     screenshot(page, "history-03-emptied")
-    assert page.locator("#history-total").inner_text() == "0"
+    # an emptied history is one friendly empty state, not blank charts and a live delete button
+    page.get_by_role("heading", name="No readings yet").wait_for()
+    assert page.get_by_role("main").get_by_role("link", name="Capture your mood").is_visible()
+    assert page.locator("#history-total, canvas, .heatmap").count() == 0
+    assert page.get_by_role("link", name="Delete all captures…").count() == 0
     assert not MoodCapture.objects.filter(user=user).exists()
     assert violations == []
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from moods.history.tests.factories import month_of_readings, readings_bulk
+from moods.models import MoodCapture
 from moods.tests.factories import MoodCaptureFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,17 @@ def test_someone_elses_capture_page_is_not_found(client):
     client.force_login(UserFactory())
 
     assert client.get(f"/history/captures/{capture.id}/").status_code == 404
+
+
+def test_an_empty_history_is_one_empty_state_and_a_filter_that_matches_nothing_says_so(client):
+    user = UserFactory()
+    client.force_login(user)
+    empty = client.get("/history/").content.decode()
+    MoodCapture.objects.create(user=user, source="manual", status="done", emotion="HAPPY")
+
+    unmatched = client.get("/history/", {"emotion": "SAD"}).content.decode()
+
+    assert "No readings yet" in empty and 'href="/capture/"' in empty
+    assert "Delete all captures" not in empty and "heatmap" not in empty and 'id="history-total"' not in empty
+    assert "No captures match these filters" in unmatched and 'href="/history/">Show every capture</a>' in unmatched
+    assert "No readings yet" not in unmatched and "heatmap" not in unmatched
