@@ -1,9 +1,12 @@
 """Writes on accounts: profile changes and deleting a user with everything of theirs."""
 
 import hashlib
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -18,6 +21,27 @@ USER_DATA_ERASERS: tuple[str, ...] = ("moods.services.user_captures_erase",)
 
 def _erasers() -> list[Callable[..., None]]:
     return [import_string(path) for path in USER_DATA_ERASERS]
+
+
+CURATOR_GROUP = "curator"  # made by music's migration 0003: tracks and imports, nothing else
+
+
+def demo_user_ensure(*, username: str, password_file: Path, curator: bool = False) -> str:
+    """Create (or repair) a local demo login and return its password, kept in `password_file`."""
+    user = User.objects.filter(username=username).first()
+    password = password_file.read_text(encoding="utf-8").strip() if password_file.exists() else ""
+    if user is None or not password or not user.check_password(password):
+        password = secrets.token_urlsafe(9)
+        user = user or User(username=username, email=f"{username}@example.com")
+        user.set_password(password)
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(password, encoding="utf-8")
+        password_file.chmod(0o600)
+    user.is_staff = curator  # a curator opens the admin; its group limits it to the catalogue
+    user.save()
+    if curator:
+        user.groups.add(Group.objects.get(name=CURATOR_GROUP))
+    return password
 
 
 def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None) -> User:

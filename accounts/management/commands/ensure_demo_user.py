@@ -1,25 +1,20 @@
-import secrets
+"""python manage.py ensure_demo_user: the local demo logins, a listener and a curator, printed every time."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.models import User
+from accounts.services import demo_user_ensure
 
-USERNAME = "demo"
+# (label, username, file under var/ that keeps its password, is it a curator, what it is for)
+LOGINS = (("Demo login", "demo", "demo_password", False, "a listener"),
+          ("Curator login", "curator", "curator_password", True, "opens /admin/: tracks and imports only"))
 
 
 class Command(BaseCommand):
-    help = "Create the local demo user once and print its credentials (embedded default only)."
+    help = "Create the local demo listener and demo curator once and print their logins (embedded default only)."
 
     def handle(self, *args, **options):
-        path = settings.VAR_DIR / "demo_password"
-        user = User.objects.filter(username=USERNAME).first()
-        if user is None or not path.exists() or not user.check_password(path.read_text().strip()):
-            password = secrets.token_urlsafe(9)
-            user = user or User(username=USERNAME, email="demo@example.com")
-            user.set_password(password)
-            user.save()
-            settings.VAR_DIR.mkdir(exist_ok=True)
-            path.write_text(password, encoding="utf-8")
-            path.chmod(0o600)
-        self.stdout.write(f"Demo login: username '{USERNAME}', password '{path.read_text().strip()}'")
+        for label, username, file_name, curator, purpose in LOGINS:
+            password = demo_user_ensure(username=username, password_file=settings.VAR_DIR / file_name,
+                                        curator=curator)
+            self.stdout.write(f"{label}: username '{username}', password '{password}' ({purpose})")
