@@ -2,6 +2,7 @@
 
 from functools import cached_property, partial
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
@@ -69,6 +70,15 @@ SOURCE_FIELDS = ("spotify_id", "release_date", "year", "decade", "popularity", "
                  "key", "mode", "indexed_at", "updated_at")
 
 
+class TrackRowForm(forms.ModelForm):
+    """A row of the track list: its editable fields are named after the track, for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, words in (("mood", "Mood of"), ("active", "Recommend")):
+            self.fields[name].widget.attrs["aria-label"] = f"{words} {self.instance}"
+
+
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
     list_display = ("name", "artist", "decade", "mood", "mood_source", "active", "has_video", "popularity")
@@ -93,6 +103,9 @@ class TrackAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="video")
     def has_video(self, track: Track) -> bool:
         return track.video_state in (Track.VideoState.FOUND, Track.VideoState.CURATOR)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=TrackRowForm, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -1,0 +1,84 @@
+"""axe-core on every page a listener, a visitor and a curator reach: no serious or critical violation.
+
+axe-core comes from npm at set-up (package.json's devDependencies), like Chart.js; without it this
+skips, or fails under REQUIRE_BROWSER=1.
+"""
+
+import os
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from conftest import players_answer
+from music.services.recommendations import playlist_create
+from music.tests.factories import DoneCaptureFactory, TrackFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = settings.NODE_MODULES_DIR / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+# Swagger UI (drf-spectacular-sidecar's build) fails color-contrast, html-has-lang and nested-interactive
+# in markup we do not write; /api/docs/ stays out of this walk until it is replaced (issue 14, item 7).
+NOT_WALKED = {"/api/docs/"}
+RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+  .filter(v => ["serious", "critical"].includes(v.impact))
+  .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`)"""
+
+
+@pytest.fixture
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = "axe-core is not installed (it needs npm): run `make setup`, which runs `npm ci`"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page, path: str, source: str) -> list[str]:
+    page.goto(path)
+    page.evaluate(source)
+    return page.evaluate(RUN_AXE)
+
+
+def log_in(page, username: str, password: str, *, at: str = "/accounts/login/") -> None:
+    page.goto(at)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def test_no_page_has_a_serious_or_critical_accessibility_violation(browser_launcher, axe_source, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    track = TrackFactory.create_batch(12, valence=0.75, energy=0.72, mood="happy")[0]
+    listener = UserFactory()
+    capture = DoneCaptureFactory(user=listener, emotion="HAPPY", source="camera")
+    playlist_create(capture=capture, strategy="match")
+    call_command("ensure_demo_user", stdout=StringIO())  # the demo curator's login, under VAR_DIR
+    curator_password = (tmp_path / "curator_password").read_text()
+    found: dict[str, list[str]] = {}
+
+    visitor = browser_launcher()
+    for path in ("/", "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/", "/privacy/"):
+        found[path] = violations(visitor, path, axe_source)
+
+    page = browser_launcher()
+    players_answer(page)
+    log_in(page, listener.username, PASSWORD)
+    for path in ("/", "/capture/", f"/captures/{capture.id}/", f"/captures/{capture.id}/songs/",
+                 "/music/search/?q=song", "/history/", f"/history/captures/{capture.id}/", "/accounts/profile/",
+                 "/accounts/password_change/", "/accounts/delete/"):
+        found[f"listener {path}"] = violations(page, path, axe_source)
+
+    admin = browser_launcher()
+    log_in(admin, "curator", curator_password, at="/admin/login/")
+    for path in ("/admin/", "/admin/music/track/", f"/admin/music/track/{track.id}/change/",
+                 "/admin/music/importjob/", "/admin/music/importjob/add/",
+                 "/admin/music/track/preview/?emotion=SAD&strategy=uplift"):
+        found[f"curator {path}"] = violations(admin, path, axe_source)
+
+    assert NOT_WALKED.isdisjoint(path.split(" ")[-1] for path in found)
+    assert {path: problems for path, problems in found.items() if problems} == {}
