@@ -2,9 +2,17 @@ from django import forms
 from django.conf import settings
 
 from moods.models import Emotion, MoodCapture
+from moods.photos import upload_messages
 
 PHOTO_SOURCES = [(MoodCapture.Source.CAMERA.value, MoodCapture.Source.CAMERA.label),
                  (MoodCapture.Source.UPLOAD.value, MoodCapture.Source.UPLOAD.label)]
+
+
+def upload_rules() -> dict:
+    """The limits and refusal messages of a photo upload, for the server and the page's script alike."""
+    return {"max_bytes": settings.UPLOAD_MAX_BYTES, "max_pixels": settings.UPLOAD_MAX_PIXELS,
+            "types": ["image/jpeg", "image/png", "image/webp"],
+            "messages": upload_messages(max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)}
 
 
 class PhotoForm(forms.Form):
@@ -18,7 +26,7 @@ class PhotoForm(forms.Form):
         photo = self.cleaned_data["photo"]
         # Checked before reading the file into memory.
         if photo.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(f"The photo is larger than {settings.UPLOAD_MAX_BYTES / 1024 / 1024:g} MB.")
+            raise forms.ValidationError(upload_rules()["messages"]["too_big"])
         return photo
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moods import selectors, services
-from moods.forms import MoodForm, PhotoForm
+from moods.forms import MoodForm, PhotoForm, upload_rules
 from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
@@ -25,7 +25,8 @@ def _wants_json(request) -> bool:
 
 
 def _page(request, form: PhotoForm, *, status: int = 200):
-    context = {"form": form, "emotions": Emotion.choices, "first_capture": not request.user.captures.exists()}
+    context = {"form": form, "emotions": Emotion.choices, "first_capture": not request.user.captures.exists(),
+               "upload_rules": upload_rules()}
     return render(request, "moods/capture.html", context, status=status)
 
 

@@ -86,10 +86,19 @@ class CaptureDetailSerializer(CaptureSerializer):
 
 
 class CapturePhotoSerializer(serializers.Serializer):
-    image = serializers.FileField(help_text="A JPEG, PNG or WebP photo of a face.")
+    photo = serializers.FileField(required=False, help_text="A JPEG, PNG or WebP photo of a face.")
+    image = serializers.FileField(required=False, help_text="Deprecated: the old name of `photo`, accepted until "
+                                                            "the next release.")
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False,
                                        help_text="Default: the user's own strategy.")
     group = serializers.BooleanField(default=False, help_text="Average all faces, weighted by size.")
+
+    def validate(self, data: dict) -> dict:
+        # One name for the photo in the form and the API: `photo`. `image` still works, for one release.
+        photos = [name for name in ("photo", "image") if data.get(name)]
+        if len(photos) != 1:
+            raise serializers.ValidationError({"photo": ["Send one photo, as `photo`."]})
+        return {**data, "photo": data[photos[0]], "field": photos[0]}
 
 
 class CaptureMoodSerializer(serializers.Serializer):

@@ -65,11 +65,11 @@ class CaptureListView(generics.ListCreateAPIView):
         form = serializers.CapturePhotoSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            return capture_submit_photo(user=request.user, photo=form.validated_data["image"].read(),
+            return capture_submit_photo(user=request.user, photo=form.validated_data["photo"].read(),
                                         group=form.validated_data["group"],
                                         strategy=form.validated_data.get("strategy"))
         except PhotoRejected as error:
-            raise ValidationError({"image": [str(error)]}) from None
+            raise ValidationError({form.validated_data["field"]: [str(error)]}) from None
 
     def _mood(self, request) -> MoodCapture:
         form = serializers.CaptureMoodSerializer(data=request.data)

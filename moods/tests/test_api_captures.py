@@ -24,7 +24,7 @@ def test_a_photo_is_stored_and_queued_with_the_strategy_asked_for(django_capture
     user = UserFactory(strategy="match")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = token_client(user).post("/api/captures/", {"image": _photo(), "strategy": "uplift",
+        response = token_client(user).post("/api/captures/", {"photo": _photo(), "strategy": "uplift",
                                                               "group": "true"}, format="multipart")
 
     assert response.status_code == 202
@@ -206,3 +206,26 @@ def test_a_page_that_does_not_exist_is_not_found(page):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid page.", "code": "not_found"}
+
+
+def test_the_old_field_name_image_still_works_for_one_release_and_its_errors_name_it():
+    user = UserFactory()
+
+    accepted = token_client(user).post("/api/captures/", {"image": _photo()}, format="multipart")
+    refused = token_client(user).post("/api/captures/", {"image": _photo(b"not a photo")}, format="multipart")
+
+    assert accepted.status_code == 202
+    assert (refused.status_code, refused.json()["fields"]) == (
+        400, {"image": ["This file is not an image. Send a JPEG, PNG or WebP photo."]})
+    assert MoodCapture.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.parametrize("files", [{}, {"photo": "both", "image": "both"}])
+def test_a_photo_must_come_once_as_photo(files):
+    user = UserFactory()
+    body = {name: _photo() for name in files}
+
+    response = token_client(user).post("/api/captures/", body or {"group": "true"}, format="multipart")
+
+    assert (response.status_code, response.json()["fields"]) == (400, {"photo": ["Send one photo, as `photo`."]})
+    assert not MoodCapture.objects.filter(user=user).exists()

@@ -103,3 +103,31 @@ def test_without_a_camera_the_file_picker_and_mood_buttons_remain(browser_page):
     assert page.get_by_label("Your photo").is_visible()
     assert page.get_by_role("button", name="Calm", exact=True).is_visible()
     screenshot(page, "capture-06-no-camera")
+
+
+def test_a_photo_the_server_would_refuse_is_refused_in_the_browser_with_the_servers_words(browser_page, settings,
+                                                                                         tmp_path):
+    page = browser_page
+    settings.UPLOAD_MAX_BYTES, settings.UPLOAD_MAX_PIXELS = 200_000, 100_000
+    _sign_up(page)
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    files = {"big.jpg": astronaut_jpeg() + b"\0" * 200_000, "anim.gif": b"GIF89a" + b"\0" * 64,
+             "notes.txt": b"not a photo", "large.jpg": astronaut_jpeg()}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    expected = {"big.jpg": "The photo is larger than 0.190735 MB.",
+                "anim.gif": "GIF images are not supported. Send a JPEG, PNG or WebP photo.",
+                "notes.txt": "This file is not an image. Send a JPEG, PNG or WebP photo.",
+                "large.jpg": "The photo has too many pixels (at most 0.1 megapixels)."}
+
+    shown = {}
+    for name in files:
+        page.get_by_label("Your photo").set_input_files(str(tmp_path / name))
+        page.get_by_role("button", name="Send photo").click()
+        page.get_by_role("alert").get_by_text(expected[name]).wait_for()
+        shown[name] = page.get_by_role("alert").inner_text()
+
+    assert shown == expected
+    assert posts == [] and not MoodCapture.objects.exists()
+    screenshot(page, "capture-07-refused-in-the-browser")

@@ -1,6 +1,7 @@
 """POST /capture/: a photo becomes a clean stored JPEG and a capture; a bad file leaves nothing behind."""
 
 import io
+import json
 import re
 import struct
 import zlib
@@ -305,3 +306,19 @@ def test_a_multi_picture_jpeg_from_a_phone_keeps_only_its_first_picture():
 
     # then the clean copy is a single JPEG of the first picture
     assert (clean.format, clean.size, getattr(clean, "n_frames", 1)) == ("JPEG", first.size, 1)
+
+
+def test_the_capture_page_hands_its_script_the_servers_own_limits_and_words(client, settings):
+    settings.UPLOAD_MAX_BYTES, settings.UPLOAD_MAX_PIXELS = 2 * 1024 * 1024, 12_000_000
+    client.force_login(UserFactory())
+
+    page = client.get("/capture/")
+
+    rules = json.loads(page.content.decode().split('<script id="upload-rules" type="application/json">')[1]
+                       .split("</script>")[0])
+    assert (rules["max_bytes"], rules["max_pixels"]) == (2 * 1024 * 1024, 12_000_000)
+    assert rules["types"] == ["image/jpeg", "image/png", "image/webp"]
+    assert rules["messages"]["too_big"] == "The photo is larger than 2 MB."
+    assert rules["messages"]["too_many_pixels"] == "The photo has too many pixels (at most 12 megapixels)."
+    assert rules["messages"]["unsupported"].format(format="GIF") == (
+        "GIF images are not supported. Send a JPEG, PNG or WebP photo.")

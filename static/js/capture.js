@@ -162,13 +162,41 @@
     box.textContent = message || "";
   }
 
+  // The server's own limits and words (moods.forms.upload_rules), checked here before a byte is sent.
+  const rules = JSON.parse(document.getElementById("upload-rules").textContent);
+
+  function pixelCount(file) {
+    return createImageBitmap(file).then(function (bitmap) {
+      const pixels = bitmap.width * bitmap.height;
+      bitmap.close();
+      return pixels;
+    }, function () { return -1; });  // the browser cannot decode it: leave the verdict to the server
+  }
+
+  function uploadProblem(file) {
+    if (!file) return Promise.resolve("Choose a photo first.");
+    if (file.size === 0) return Promise.resolve(rules.messages.empty);
+    if (file.size > rules.max_bytes) return Promise.resolve(rules.messages.too_big);
+    if (file.type && !file.type.startsWith("image/")) return Promise.resolve(rules.messages.not_image);
+    if (file.type && rules.types.indexOf(file.type) === -1) {
+      return Promise.resolve(rules.messages.unsupported.replace("{format}", file.type.slice(6).toUpperCase()));
+    }
+    return pixelCount(file).then(function (pixels) {
+      return pixels > rules.max_pixels ? rules.messages.too_many_pixels : "";
+    });
+  }
+
   function enhanceForms() {
     const upload = document.getElementById("upload-form");
     const mood = document.getElementById("mood-form");
     upload.addEventListener("submit", function (event) {
       event.preventDefault();
       formError(upload, "");
-      send(upload.action, new FormData(upload), function (message) { formError(upload, message); });
+      const data = new FormData(upload);
+      uploadProblem(upload.querySelector("input[type=file]").files[0]).then(function (problem) {
+        if (problem) { formError(upload, problem); return; }
+        send(upload.action, data, function (message) { formError(upload, message); });
+      });
     });
     mood.addEventListener("submit", function (event) {
       event.preventDefault();
