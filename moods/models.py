@@ -42,6 +42,10 @@ class MoodCapture(models.Model):
     faces = models.JSONField(default=list, blank=True)  # [{"box": [l, t, w, h], "scores": {...}}], fractions
     group = models.BooleanField(default=False, help_text="Average all faces, weighted by size.")
     backend = models.CharField(max_length=20, blank=True)
+    # The listener's one-tap correction of an uncertain reading, kept beside the model's own (`emotion`):
+    # the songs follow it, and it is a signal for choosing the next model.
+    correction = models.CharField(max_length=10, choices=Emotion.choices, blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     strategy = models.CharField(max_length=10, choices=Strategy.choices, default=Strategy.MATCH)
     attempts = models.PositiveSmallIntegerField(default=0)

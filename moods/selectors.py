@@ -27,11 +27,26 @@ def capture_is_uncertain(*, capture: MoodCapture) -> bool:
     return capture.status == Status.DONE and (capture.confidence or 0) < settings.EMOTION_MIN_CONFIDENCE
 
 
+CORRECTIONS_OFFERED = 3  # the top expressions an uncertain reading offers as one-tap corrections
+
+
 def capture_scores(*, capture: MoodCapture) -> list[dict]:
-    """Every emotion with its label and score, highest first."""
-    rows = [{"emotion": value, "label": label, "score": float(capture.scores.get(value, 0.0))}
-            for value, label in Emotion.choices]
+    """The emotions the backend scored, with label and score, highest first; none before the analysis.
+
+    An emotion a backend cannot produce (the local model has no CONFUSED) is left out, not shown as 0 %.
+    """
+    rows = [{"emotion": value, "label": label, "score": float(capture.scores[value])}
+            for value, label in Emotion.choices if value in capture.scores]
     return sorted(rows, key=lambda row: -row["score"])
+
+
+def capture_corrections(*, capture: MoodCapture) -> list[dict]:
+    """What an uncertain photo reading offers as one-tap corrections: its top expressions."""
+    if capture.source == MoodCapture.Source.MANUAL or capture.correction or not capture.emotion \
+            or not capture_is_uncertain(capture=capture):
+        return []
+    return [{"emotion": row["emotion"], "label": row["label"]}
+            for row in capture_scores(capture=capture)[:CORRECTIONS_OFFERED]]
 
 
 def capture_status(*, capture: MoodCapture) -> dict:
@@ -47,7 +62,12 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "confidence": capture.confidence,
         "scores": capture_scores(capture=capture),
         "face_count": capture.face_count,
+        "group": capture.group,
         "uncertain": capture_is_uncertain(capture=capture),
+        "correction": capture.correction,
+        "correction_label": capture.get_correction_display() if capture.correction else "",
+        "corrections": capture_corrections(capture=capture),
+        "correct_url": reverse("capture_correct", args=[capture.id]),
         "error": capture.error,
         **_songs_urls(capture),
     }

@@ -29,6 +29,8 @@ Status = MoodCapture.Status
 # once a capture is done (analysed with a face, or a mood picked by hand).
 # The music app fills this in.
 ANALYSIS_DONE_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_enqueue",)
+# Called after a listener corrects a reading, with the capture's id, once the correction is committed.
+CORRECTION_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_correct",)
 
 GAVE_UP_MESSAGE = "The emotion service did not answer in time. Please try again, or pick your mood."
 STORAGE_DOWN_MESSAGE = "We cannot store photos right now, so nothing was saved. Please try again in a minute."
@@ -99,6 +101,28 @@ def _enqueue(capture_id: int) -> None:
 
 def _done_hooks_run(capture_id: int) -> None:
     for path in ANALYSIS_DONE_HOOKS:
+        import_string(path)(capture_id=capture_id)
+
+
+class CorrectionRefused(Exception):
+    """This reading cannot be corrected that way (not analysed yet, picked by hand, or not an emotion)."""
+
+
+def capture_correct(*, capture: MoodCapture, emotion: str) -> MoodCapture:
+    """Store the listener's correction of a photo's reading; its songs follow it once committed."""
+    if emotion not in Emotion.values:
+        raise CorrectionRefused("Pick one of the eight moods.")
+    if capture.source == MoodCapture.Source.MANUAL or capture.status != Status.DONE:
+        raise CorrectionRefused("Only a finished photo reading can be corrected.")
+    with transaction.atomic():
+        capture.correction, capture.corrected_at = emotion, timezone.now()
+        capture.save(update_fields=["correction", "corrected_at"])
+        transaction.on_commit(partial(_correction_hooks_run, capture.id), robust=True)
+    return capture
+
+
+def _correction_hooks_run(capture_id: int) -> None:
+    for path in CORRECTION_HOOKS:
         import_string(path)(capture_id=capture_id)
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("captures/<int:capture_id>/status", views.capture_status, name="capture_status"),
     path("captures/<int:capture_id>/photo", views.capture_photo, name="capture_photo"),
     path("captures/<int:capture_id>/delete/", views.capture_delete, name="capture_delete"),
+    path("captures/<int:capture_id>/correction/", views.capture_correct, name="capture_correct"),
 ]

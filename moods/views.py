@@ -124,6 +124,23 @@ def capture_delete(request, capture_id: int):
     return redirect("capture")
 
 
+@login_required
+@require_POST
+def capture_correct(request, capture_id: int):
+    """One tap on an uncertain reading: "I look calm, not sad"; the songs follow the correction."""
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    try:
+        capture = services.capture_correct(capture=capture, emotion=request.POST.get("emotion", ""))
+    except services.CorrectionRefused as error:
+        if _wants_json(request):
+            return JsonResponse({"detail": str(error)}, status=400)
+        messages.error(request, str(error))
+        return redirect("capture_detail", capture_id=capture.id)
+    if _wants_json(request):
+        return JsonResponse(selectors.capture_status(capture=capture))
+    return redirect("capture_detail", capture_id=capture.id)
+
+
 @require_GET
 def home(request):
     """The landing page; signed in, also the last reading with its songs and the week in one line."""

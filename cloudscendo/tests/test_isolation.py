@@ -33,6 +33,7 @@ OBJECT_ROUTES = {
     "capture_status": Route("get", "capture_id"),
     "capture_photo": Route("get", "capture_id"),
     "capture_delete": Route("post", "capture_id", owner_status=302),
+    "capture_correct": Route("post", "capture_id", {"emotion": "CALM"}, owner_status=302),
     "music:capture_songs": Route("get", "capture_id"),
     "music:capture_songs_list": Route("get", "capture_id"),
     "music:capture_songs_change": Route("post", "capture_id", {"action": "new"}, owner_status=302),

@@ -32,10 +32,10 @@ class HistoryFilterSerializer(QueryParamsSerializer):
 
 
 class ScoresSerializer(serializers.Serializer):
-    """Every emotion's score, 0-100."""
+    """Every emotion's score, 0-100; null for one the backend cannot produce (the local model has no CONFUSED)."""
 
     def get_fields(self) -> dict:
-        return {name: serializers.FloatField() for name in Emotion.values}
+        return {name: serializers.FloatField(allow_null=True) for name in Emotion.values}
 
 
 class FaceSerializer(serializers.Serializer):
@@ -44,8 +44,11 @@ class FaceSerializer(serializers.Serializer):
     scores = ScoresSerializer()
 
 
-def _every_score(scores: dict) -> dict[str, float]:
-    return {name: float(scores.get(name, 0.0)) for name in Emotion.values}
+def _every_score(scores: dict) -> dict[str, float | None] | None:
+    # No scores before the analysis: null, not a row of zeros that reads like a result.
+    if not scores:
+        return None
+    return {name: float(scores[name]) if name in scores else None for name in Emotion.values}
 
 
 class CaptureSerializer(serializers.ModelSerializer):
@@ -53,15 +56,18 @@ class CaptureSerializer(serializers.ModelSerializer):
     faces = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     emotion = serializers.ChoiceField(choices=Emotion.choices, allow_blank=True, read_only=True)
+    correction = serializers.ChoiceField(choices=Emotion.choices, allow_blank=True, read_only=True,
+                                         help_text="The listener's one-tap correction of an uncertain reading.")
 
     class Meta:
         model = MoodCapture
-        fields = ("id", "status", "source", "emotion", "confidence", "emotions", "faces", "error", "strategy",
+        fields = ("id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "error",
+                  "strategy",
                   "created_at", "finished_at", "image_url")
         read_only_fields = fields
 
-    @extend_schema_field(ScoresSerializer)
-    def get_emotions(self, capture: MoodCapture) -> dict:
+    @extend_schema_field(ScoresSerializer(allow_null=True, help_text="Null until the photo has been analysed."))
+    def get_emotions(self, capture: MoodCapture) -> dict | None:
         return _every_score(capture.scores)
 
     @extend_schema_field(FaceSerializer(many=True))

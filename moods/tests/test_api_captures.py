@@ -32,7 +32,7 @@ def test_a_photo_is_stored_and_queued_with_the_strategy_asked_for(django_capture
     body = response.json()
     assert (body["id"], body["status"], body["source"], body["strategy"]) == (capture.id, "queued", "upload", "uplift")
     assert (capture.status, capture.strategy, capture.group) == ("queued", "uplift", True)
-    assert body["emotions"] == dict.fromkeys(Emotion.values, 0.0)
+    assert body["emotions"] is None  # not a row of zeros before the analysis
     assert body["image_url"].startswith("http://testserver/api/photos/")
     assert stored_files() == [capture.image.name]
     assert len(callbacks) == 1  # the analysis, enqueued after commit
@@ -130,11 +130,11 @@ def test_one_capture_with_every_field():
 
     body = token_client(capture.user).get(f"/api/captures/{capture.id}/").json()
 
-    assert set(body) == {"id", "status", "source", "emotion", "confidence", "emotions", "faces", "error", "strategy",
-                         "created_at", "finished_at", "image_url", "recommendations"}
-    assert body["emotions"] == {**dict.fromkeys(Emotion.values, 0.0), "HAPPY": 87.5, "CALM": 12.5}
-    assert body["faces"] == [{"box": [0.1, 0.2, 0.3, 0.4],
-                              "scores": {**dict.fromkeys(Emotion.values, 0.0), "HAPPY": 87.5}}]
+    assert set(body) == {"id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "error",
+                         "strategy", "created_at", "finished_at", "image_url", "recommendations"}
+    # an emotion the backend did not score is null, not 0
+    assert body["emotions"] == {**dict.fromkeys(Emotion.values), "HAPPY": 87.5, "CALM": 12.5}
+    assert body["faces"] == [{"box": [0.1, 0.2, 0.3, 0.4], "scores": {**dict.fromkeys(Emotion.values), "HAPPY": 87.5}}]
     assert body["recommendations"] == []
 
 

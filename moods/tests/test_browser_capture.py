@@ -77,12 +77,12 @@ def test_snapshot_upload_and_picked_mood_each_show_a_result(camera_page, tmp_pat
     page.get_by_label("Your photo").set_input_files(str(photo))
     page.get_by_role("button", name="Send photo").click()
     page.locator("#capture-reading [data-player] iframe").wait_for()
-    page.get_by_text("Your photo looks happy").wait_for()
+    page.get_by_text("You look happy").wait_for()
     screenshot(page, "capture-04-upload-result")
 
     # a picked mood
     page.get_by_role("button", name="Sad", exact=True).click()
-    page.get_by_text("Your mood: sad").wait_for()
+    page.get_by_text("You picked: sad").wait_for()
     page.get_by_role("heading", name="Songs for feeling sad").wait_for()
     wait_for(lambda: in_viewport(page, page.locator("#capture-reading [data-player] iframe")), timeout=5)
     screenshot(page, "capture-05-mood-result")

@@ -33,7 +33,7 @@ def test_picking_a_mood_without_javascript_records_it_and_redirects_to_the_resul
     assert capture.scores == {"HAPPY": 0.0, "SAD": 100.0, "ANGRY": 0.0, "CONFUSED": 0.0, "DISGUSTED": 0.0,
                               "SURPRISED": 0.0, "CALM": 0.0, "FEAR": 0.0}
     assert done_calls == [capture.id]
-    assert "Your mood: <strong>sad</strong>" in client.get(response["Location"]).content.decode()
+    assert "You picked: <strong>sad</strong>" in client.get(response["Location"]).content.decode()
 
 
 def test_picking_a_mood_from_the_page_script_answers_201_with_the_result(client):

@@ -102,7 +102,7 @@ def test_a_photo_without_javascript_redirects_to_its_capture_page_with_the_resul
     assert response.status_code == 302
     assert response["Location"] == f"/captures/{capture.id}/"
     assert (capture.user, capture.source, capture.status, capture.emotion) == (user, "upload", "done", "HAPPY")
-    assert "Your photo looks <strong>happy</strong>" in client.get(response["Location"]).content.decode()
+    assert "You look <strong>happy</strong>" in client.get(response["Location"]).content.decode()
 
 
 def test_a_photo_from_the_page_script_gets_202_and_urls_to_follow(client, settings, django_capture_on_commit_callbacks):

@@ -40,9 +40,9 @@ def test_the_status_of_a_pending_capture(client):
 
     assert body == {"id": capture.id, "source": "upload", "status": "queued", "status_label": "queued",
                     "pending": True, "emotion": "", "emotion_label": "", "confidence": None,
-                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "songs_url": "",
-                    "songs_list_url": ""}
-    assert [row["score"] for row in body["scores"]] == [0.0] * 8
+                    "scores": [], "face_count": 0, "group": False, "uncertain": False, "correction": "",
+                    "correction_label": "", "corrections": [], "correct_url": f"/captures/{capture.id}/correction/",
+                    "error": "", "songs_url": "", "songs_list_url": ""}
 
 
 def test_the_status_of_a_done_capture_lists_every_score_highest_first(client):

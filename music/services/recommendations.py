@@ -23,12 +23,21 @@ def capture_recommendations_enqueue(*, capture_id: int) -> None:
         playlist_create(capture=capture, strategy=capture.strategy)
 
 
+def capture_recommendations_correct(*, capture_id: int) -> None:
+    """Queue a new song list for the emotion the listener said instead (the moods app calls this)."""
+    capture = MoodCapture.objects.get(id=capture_id)
+    current = selectors.playlist_current(capture_id=capture.id)
+    if capture.correction:
+        playlist_create(capture=capture, strategy=current.strategy if current else capture.strategy)
+
+
 def playlist_create(*, capture: MoodCapture, strategy: str, query: str = "", seed_track: Track | None = None,
                     fresh: bool = False) -> Playlist:
-    """Create a queued playlist for a capture and enqueue its build after commit."""
+    """Create a queued playlist for a capture (for its correction, if the listener made one) and enqueue its build."""
     from music.tasks import playlist_build_task
 
-    playlist = Playlist.objects.create(capture=capture, user_id=capture.user_id, emotion=capture.emotion,
+    playlist = Playlist.objects.create(capture=capture, user_id=capture.user_id,
+                                       emotion=capture.correction or capture.emotion,
                                        strategy=strategy, query=query[:200], seed_track=seed_track, fresh=fresh)
     transaction.on_commit(partial(playlist_build_task.delay, playlist.id), robust=True)
     return playlist

@@ -48,27 +48,64 @@
     return table;
   }
 
+  // "You look happy (82 %)", "You picked: calm", "You said: calm (the photo looked sad, 41 %)".
   function mainLine(capture) {
     const line = element("p", "", "reading-main");
-    const strong = element("strong", capture.emotion_label);
-    strong.dataset.emotion = capture.emotion;
-    line.append(capture.source === "manual" ? "Your mood: " : "Your photo looks ", strong);
-    if (capture.face_count > 0) {
-      const faces = capture.face_count > 1 ? ", " + capture.face_count + " faces" : "";
-      line.append(" ", element("span", "(" + Math.round(capture.confidence) + "% confidence" + faces + ")", "confidence"));
+    const shown = capture.correction || capture.emotion;
+    const strong = element("strong", capture.correction_label || capture.emotion_label);
+    strong.dataset.emotion = shown;
+    if (capture.source === "manual") {
+      line.append("You picked: ", strong);
+      return line;
     }
+    const percent = Math.round(capture.confidence) + " %";
+    let detail = capture.correction ? "the photo looked " + capture.emotion_label + ", " + percent : percent;
+    if (capture.face_count > 1) {
+      detail += "; " + capture.face_count + " faces, " + (capture.group ? "all of them averaged" : "the largest decided");
+    }
+    line.append(capture.correction ? "You said: " : "You look ", strong, " ",
+                element("span", "(" + detail + ")", "confidence"));
     return line;
   }
 
+  function correctionButtons(capture) {
+    const form = element("form", undefined, "corrections");
+    form.method = "post";
+    form.action = capture.correct_url;
+    form.append(element("span", "Is it rather… "));
+    capture.corrections.forEach(function (option) {
+      const button = element("button", option.label.charAt(0).toUpperCase() + option.label.slice(1),
+                             "button button-secondary button-compact");
+      button.type = "submit";
+      button.name = "emotion";
+      button.value = option.emotion;
+      form.append(button, " ");
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const data = new FormData();
+      data.append("emotion", event.submitter.value);
+      fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+                          headers: {Accept: "application/json", "X-CSRFToken": csrfToken()}})
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (corrected) { return show(corrected); })
+        .catch(function () { say("The correction could not be sent. Please try again."); });
+    });
+    return form;
+  }
+
   function uncertainNote(capture) {
-    const note = element("p", (capture.status === "no_face"
-      ? (capture.error || "We could not find a face in this photo.") : "We are not sure about this reading.") + " ",
-      "warning");
+    const note = element("div", undefined, "warning");
+    note.append(element("p", capture.status === "no_face"
+      ? (capture.error || "We could not find a face in this photo.") : "We are not sure about this reading."));
+    if (capture.corrections && capture.corrections.length) note.append(correctionButtons(capture));
     const retake = element("a", "Retake the photo");
     retake.href = grid ? "#camera-heading" : document.querySelector("a.button").href;
     const pick = element("a", "pick your mood");
     pick.href = grid ? "#mood-heading" : retake.href + "#mood-heading";
-    note.append(retake, " or ", pick, ".");
+    const other = element("p");
+    other.append(retake, " or ", pick, ".");
+    note.append(other);
     return note;
   }
 
@@ -104,8 +141,8 @@
       reading.append(element("p", capture.error || "The analysis failed.", "error"));
       return Promise.resolve();
     }
+    if (capture.uncertain && !capture.correction) reading.append(uncertainNote(capture));  // the warning leads
     if (capture.emotion) reading.append(mainLine(capture));
-    if (capture.uncertain) reading.append(uncertainNote(capture));
     const songs = capture.songs_list_url ? showSongs(capture) : Promise.resolve();
     const rest = [];
     if (capture.songs_url) rest.push(songsLink(capture.songs_url));
