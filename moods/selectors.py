@@ -49,6 +49,7 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "face_count": capture.face_count,
         "uncertain": capture_is_uncertain(capture=capture),
         "error": capture.error,
+        "model": capture.model,
         **_songs_urls(capture),
     }
 

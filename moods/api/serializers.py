@@ -56,8 +56,8 @@ class CaptureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MoodCapture
-        fields = ("id", "status", "source", "emotion", "confidence", "emotions", "faces", "error", "strategy",
-                  "created_at", "finished_at", "image_url")
+        fields = ("id", "status", "source", "emotion", "confidence", "emotions", "faces", "model", "error",
+                  "strategy", "created_at", "finished_at", "image_url")
         read_only_fields = fields
 
     @extend_schema_field(ScoresSerializer)
