@@ -3,7 +3,7 @@
 The Haar box is loose and shifts with the face's pose; the landmark net finds
 the face inside it, and the expression net then reads a crop fitted to the
 landmarks, which is how face-api itself feeds it (a detector box, not Haar's).
-On JAFFE / faces_wild this reads 82.6 % / 66.1 % where the fer model reads
+On JAFFE / faces_wild this reads 82.6 % / 65.5 % where the fer model reads
 47.4 % / 52.3 % (`manage.py evaluate_emotions`, BENCHMARKS.md).
 """
 

@@ -40,8 +40,8 @@ def test_the_status_of_a_pending_capture(client):
 
     assert body == {"id": capture.id, "source": "upload", "status": "queued", "status_label": "queued",
                     "pending": True, "emotion": "", "emotion_label": "", "confidence": None,
-                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "songs_url": "",
-                    "songs_list_url": ""}
+                    "scores": body["scores"], "face_count": 0, "uncertain": False, "error": "", "model": "",
+                    "songs_url": "", "songs_list_url": ""}
     assert [row["score"] for row in body["scores"]] == [0.0] * 8
 
 
