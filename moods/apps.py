@@ -1,5 +1,23 @@
+import logging
+
 from django.apps import AppConfig
+
+logger = logging.getLogger("moods.emotion")
 
 
 class MoodsConfig(AppConfig):
     name = "moods"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from moods.emotion import detector_model
+        from moods.emotion.local import FER_MODEL
+
+        # Said at every start, so that a server missing `npm ci` is noticed before its readings are.
+        model = detector_model()
+        if model == FER_MODEL and settings.EMOTION_BACKEND == "local":
+            logger.warning("emotion backend local reads with %s: face-api's npm files are missing (run `npm ci`)",
+                           model)
+        else:
+            logger.info("emotion backend %s reads with %s", settings.EMOTION_BACKEND, model)

@@ -19,6 +19,7 @@ SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 @dataclass
 class Evaluation:
     root: str
+    model: str = ""  # the detector's model name (the local backend has two)
     golds: list[str] = field(default_factory=list)
     predictions: list[str] = field(default_factory=list)
     times_ms: list[float] = field(default_factory=list)
@@ -40,8 +41,9 @@ class Evaluation:
 
     def summary(self) -> dict:
         times = sorted(self.times_ms) or [0.0]
-        return {"root": self.root, "images": len(self.golds), "accuracy": round(self.accuracy, 4),
-                "recall": {k: round(v, 4) for k, v in self.recall().items()},
+        recall = self.recall()
+        return {"root": self.root, "model": self.model, "images": len(self.golds), "accuracy": round(self.accuracy, 4),
+                "recall": {k: round(v, 4) for k, v in recall.items()}, "happy_recall": round(recall.get("HAPPY", 0), 4),
                 "no_face": self.predictions.count(NO_FACE), "confusion": self.confusion(),
                 "ms_per_image_p50": round(statistics.median(times), 2),
                 "ms_per_image_p95": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 2)}
@@ -68,7 +70,7 @@ def evaluation_run(*, detector: Detector, root: Path) -> Evaluation:
     items = labelled_images(root)
     if not items:
         raise ValueError(f"no labelled images under {root} (expected folders: {', '.join(FOLDER_EMOTIONS)})")
-    result = Evaluation(root=str(root))
+    result = Evaluation(root=str(root), model=detector.model)
     for path, gold in items:
         image = path.read_bytes()
         start = time.perf_counter()

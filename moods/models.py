@@ -42,6 +42,8 @@ class MoodCapture(models.Model):
     faces = models.JSONField(default=list, blank=True)  # [{"box": [l, t, w, h], "scores": {...}}], fractions
     group = models.BooleanField(default=False, help_text="Average all faces, weighted by size.")
     backend = models.CharField(max_length=20, blank=True)
+    # Which model read the photo (the local backend falls back to another one without npm's files).
+    model = models.CharField(max_length=60, blank=True)
     # The listener's one-tap correction of an uncertain reading, kept beside the model's own (`emotion`):
     # the songs follow it, and it is a signal for choosing the next model.
     correction = models.CharField(max_length=10, choices=Emotion.choices, blank=True)

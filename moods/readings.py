@@ -17,21 +17,28 @@ class Reading:
 def reading_from_analysis(*, analysis: Analysis, group: bool) -> Reading:
     """The reading of the largest face, or of all faces averaged by size when group is set."""
     faces = sorted(analysis.faces, key=lambda face: face.area, reverse=True)
-    scores = _weighted_scores(faces) if group and faces else _face_scores(faces[0] if faces else None)
-    emotion = max(EMOTIONS, key=lambda name: scores[name])
+    names = _scored(faces)
+    scores = _weighted_scores(faces, names) if group and faces else _face_scores(faces[0] if faces else None, names)
+    emotion = max(names, key=lambda name: scores[name])
     usable = scores[emotion] > 0  # a face whose every emotion was UNKNOWN scores 0 everywhere
     return Reading(emotion=emotion if usable else "", confidence=round(scores[emotion], 2) if usable else 0.0,
                    scores=scores, face_count=len(faces),
-                   faces=[{"box": [round(v, 4) for v in face.box], "scores": _face_scores(face)} for face in faces])
+                   faces=[{"box": [round(v, 4) for v in face.box], "scores": _face_scores(face, names)}
+                          for face in faces])
 
 
-def _face_scores(face: FaceEmotions | None) -> dict[str, float]:
-    return {name: round(float(face.scores.get(name, 0.0)) if face else 0.0, 2) for name in EMOTIONS}
+def _scored(faces: list[FaceEmotions]) -> tuple[str, ...]:
+    """The emotions the backend scores: one it cannot produce (the local models' CONFUSED) is left out, not 0."""
+    return tuple(name for name in EMOTIONS if any(name in face.scores for face in faces)) or EMOTIONS
 
 
-def _weighted_scores(faces: list[FaceEmotions]) -> dict[str, float]:
+def _face_scores(face: FaceEmotions | None, names: tuple[str, ...]) -> dict[str, float]:
+    return {name: round(float(face.scores.get(name, 0.0)) if face else 0.0, 2) for name in names}
+
+
+def _weighted_scores(faces: list[FaceEmotions], names: tuple[str, ...]) -> dict[str, float]:
     # Equal weights if every box is empty (clamped away), so the average stays defined.
     weights = [face.area for face in faces] if any(face.area for face in faces) else [1.0] * len(faces)
     total = sum(weights)
     return {name: round(sum(w * face.scores.get(name, 0.0) for w, face in zip(weights, faces, strict=True)) / total, 2)
-            for name in EMOTIONS}
+            for name in names}

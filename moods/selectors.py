@@ -69,6 +69,7 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "corrections": capture_corrections(capture=capture),
         "correct_url": reverse("capture_correct", args=[capture.id]),
         "error": capture.error,
+        "model": capture.model,
         **_songs_urls(capture),
     }
 

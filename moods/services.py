@@ -166,8 +166,8 @@ def _reading_store(capture: MoodCapture, analysis: Analysis) -> None:
     with transaction.atomic():
         stored = MoodCapture.objects.filter(id=capture.id, status=Status.ANALYSING).update(
             status=status, emotion=reading.emotion, confidence=reading.confidence, scores=reading.scores,
-            face_count=reading.face_count, faces=reading.faces, backend=settings.EMOTION_BACKEND, error=error,
-            finished_at=timezone.now())
+            face_count=reading.face_count, faces=reading.faces, backend=settings.EMOTION_BACKEND,
+            model=analysis.model, error=error, finished_at=timezone.now())
         if stored and status == Status.DONE:
             transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
     if stored and not capture.user.keep_images:

@@ -12,6 +12,7 @@ def test_healthz_reports_every_part_as_fine(client):
         "database": {"ok": True, "vendor": "sqlite"},
         "broker": {"ok": True, "mode": "in-process"},
         "storage": {"ok": True, "backend": "local"},
+        "emotion": {"ok": True, "backend": "local", "model": "face-api 1.7.15 (landmark 68 + expression)"},
     }}
     assert default_storage.listdir("healthz") == ([], [])  # the probe cleaned up after itself
 

@@ -61,9 +61,8 @@ class CaptureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MoodCapture
-        fields = ("id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "error",
-                  "strategy",
-                  "created_at", "finished_at", "image_url")
+        fields = ("id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "model",
+                  "error", "strategy", "created_at", "finished_at", "image_url")
         read_only_fields = fields
 
     @extend_schema_field(ScoresSerializer(allow_null=True, help_text="Null until the photo has been analysed."))

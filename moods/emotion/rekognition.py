@@ -33,12 +33,14 @@ PERMANENT_MESSAGES = {
 class RekognitionDetector:
     """`Detector` that asks Rekognition DetectFaces for the EMOTIONS attribute."""
 
+    model = "Amazon Rekognition DetectFaces"  # AWS names no model version for DetectFaces
+
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         width, height = _image_size(image)
         response = _detect_faces(_image_param(image, storage_name))
         faces = sorted((_face(detail) for detail in response.get("FaceDetails", [])),
                        key=lambda face: face.area, reverse=True)
-        return Analysis(faces=tuple(faces), width=width, height=height)
+        return Analysis(faces=tuple(faces), width=width, height=height, model=self.model)
 
 
 def _image_size(image: bytes) -> tuple[int, int]:

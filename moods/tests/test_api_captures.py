@@ -125,13 +125,14 @@ def test_bad_filters_are_refused_with_field_details():
 
 def test_one_capture_with_every_field():
     capture = MoodCaptureFactory(status="done", emotion="HAPPY", confidence=87.5, face_count=1,
-                                 scores={"HAPPY": 87.5, "CALM": 12.5},
+                                 scores={"HAPPY": 87.5, "CALM": 12.5}, model="fer 25.10.3 mini-Xception (int8 TFLite)",
                                  faces=[{"box": [0.1, 0.2, 0.3, 0.4], "scores": {"HAPPY": 87.5}}])
 
     body = token_client(capture.user).get(f"/api/captures/{capture.id}/").json()
 
-    assert set(body) == {"id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "error",
-                         "strategy", "created_at", "finished_at", "image_url", "recommendations"}
+    assert set(body) == {"id", "status", "source", "emotion", "correction", "confidence", "emotions", "faces", "model",
+                         "error", "strategy", "created_at", "finished_at", "image_url", "recommendations"}
+    assert body["model"] == "fer 25.10.3 mini-Xception (int8 TFLite)"
     # an emotion the backend did not score is null, not 0
     assert body["emotions"] == {**dict.fromkeys(Emotion.values), "HAPPY": 87.5, "CALM": 12.5}
     assert body["faces"] == [{"box": [0.1, 0.2, 0.3, 0.4], "scores": {**dict.fromkeys(Emotion.values), "HAPPY": 87.5}}]

@@ -54,10 +54,11 @@ def test_a_queued_capture_is_read_by_the_local_model_and_the_done_hooks_fire_aft
     capture.refresh_from_db()
     assert (capture.status, capture.emotion, capture.face_count, capture.backend, capture.attempts, capture.error) == (
         "done", "HAPPY", 1, "local", 1, "")
+    assert capture.model == "face-api 1.7.15 (landmark 68 + expression)"
     assert capture.confidence > 90
     assert capture.confidence == max(capture.scores.values())
-    assert sorted(capture.scores) == sorted(["HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM",
-                                             "FEAR"])
+    # the seven the model scores; no CONFUSED, which it cannot say
+    assert sorted(capture.scores) == sorted(["HAPPY", "SAD", "ANGRY", "DISGUSTED", "SURPRISED", "CALM", "FEAR"])
     assert capture.faces[0]["scores"] == capture.scores
     assert capture.started_at <= capture.finished_at
     assert done_calls == [capture.id]
@@ -102,7 +103,8 @@ def test_a_photo_without_a_face_ends_as_no_face_and_fires_no_hook(done_calls, dj
 
 def test_a_face_without_a_usable_emotion_ends_as_no_face_with_a_reason(monkeypatch):
     capture = MoodCaptureFactory()
-    _use_detector(monkeypatch, Analysis(faces=(FaceEmotions(box=(0.1, 0.1, 0.5, 0.5), scores={}),), width=9, height=9))
+    _use_detector(monkeypatch, Analysis(faces=(FaceEmotions(box=(0.1, 0.1, 0.5, 0.5), scores={}),), width=9, height=9,
+                                             model="test"))
 
     services.capture_analyse(capture_id=capture.id)
 

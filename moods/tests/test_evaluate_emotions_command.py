@@ -26,6 +26,7 @@ def test_json_summary(small_set, capsys):
 
     out = json.loads(capsys.readouterr().out)
     assert (out["root"], out["images"], out["accuracy"], out["no_face"]) == (str(small_set), 4, 0.75, 1)
+    assert (out["model"], out["happy_recall"]) == ("face-api 1.7.15 (landmark 68 + expression)", 1.0)
     assert out["recall"] == {"CALM": 0.0, "HAPPY": 1.0, "SURPRISED": 1.0}
     assert out["confusion"]["HAPPY"]["HAPPY"] == 2
     assert out["confusion"]["CALM"] == {"HAPPY": 0, "SAD": 0, "ANGRY": 0, "CONFUSED": 0, "DISGUSTED": 0,
@@ -38,9 +39,10 @@ def test_text_report(small_set, capsys):
 
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{small_set}: 4 images, accuracy 75.0%, no face 1, ")
-    assert out[2:6] == ["Recall per class:", "  CALM       0.0%", "  HAPPY      100.0%", "  SURPRISED  100.0%"]
-    assert out[7] == "Confusion (rows: true label, columns: prediction):"
-    assert out[9] == "  CALM         0     0     0     0     0     0     0     0     1"
+    assert out[1] == "Model: face-api 1.7.15 (landmark 68 + expression); happy recall 100.0%"
+    assert out[3:7] == ["Recall per class:", "  CALM       0.0%", "  HAPPY      100.0%", "  SURPRISED  100.0%"]
+    assert out[8] == "Confusion (rows: true label, columns: prediction):"
+    assert out[10] == "  CALM         0     0     0     0     0     0     0     0     1"
 
 
 def test_a_folder_without_label_folders_is_an_error(tmp_path):

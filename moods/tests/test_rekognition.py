@@ -100,7 +100,7 @@ def test_a_box_past_the_image_edge_is_clamped(rekognition):
     analysis = get_detector("rekognition").detect(astronaut_jpeg())
 
     assert analysis.faces[0].box == pytest.approx((0.0, 0.8, 0.3, 0.2))
-    assert (analysis.width, analysis.height) == (512, 512)
+    assert (analysis.width, analysis.height, analysis.model) == (512, 512, "Amazon Rekognition DetectFaces")
 
 
 def test_throttling_is_retried_and_then_succeeds(rekognition):

@@ -26,7 +26,8 @@ class Command(BaseCommand):
 def _text(summary: dict) -> list[str]:
     lines = [f"{summary['root']}: {summary['images']} images, accuracy {summary['accuracy']:.1%}, "
              f"no face {summary['no_face']}, {summary['ms_per_image_p50']:.1f} ms per image (p50), "
-             f"{summary['ms_per_image_p95']:.1f} ms (p95)", "", "Recall per class:"]
+             f"{summary['ms_per_image_p95']:.1f} ms (p95)",
+             f"Model: {summary['model']}; happy recall {summary['happy_recall']:.1%}", "", "Recall per class:"]
     lines += [f"  {label:<10} {value:.1%}" for label, value in summary["recall"].items()]
     columns = list(next(iter(summary["confusion"].values())))  # the emotions, then NO_FACE
     lines += ["", "Confusion (rows: true label, columns: prediction):",

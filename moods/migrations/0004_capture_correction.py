@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moods', '0002_capture_local_time'),
+        ('moods', '0003_capture_model'),
     ]
 
     operations = [

@@ -1,0 +1,216 @@
+"""face-api's 68-landmark and expression networks, rebuilt from their npm files for onnxruntime.
+
+`@vladmandic/face-api` (MIT, by Vladimir Mandic, after Vincent Mühler's
+face-api.js) ships each net as a tfjs weights manifest + .bin shards; the
+topology lives in its TypeScript (src/faceFeatureExtractor/, src/faceProcessor/).
+We read the weights (de-quantising uint8 ones), write that topology as an ONNX
+graph, and run it with onnxruntime on one thread. The graph is written once per
+set of npm files and kept under var/faceapi/ (importing `onnx` alone takes ~1 s;
+onnxruntime reads the cached file without it).
+
+Both nets: input [N, 112, 112, 3] RGB 0..255 -> minus the mean RGB, / 255 ->
+four dense blocks (each halves the side: 112 -> 7) -> 7x7 average pool -> a fully
+connected layer (136 landmark fractions, or 7 logits + softmax).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import onnxruntime
+from django.conf import settings
+
+if TYPE_CHECKING:
+    import onnx
+
+SIDE = 112  # FaceFeatureExtractor.forwardInput: toBatchTensor(112, true)
+MEAN_RGB = (122.782, 117.001, 104.298)  # same function's meanRgb
+DENSE_BLOCKS = 4  # denseBlock4 x 4 (dense0..dense3), four separable convs each
+NETS = {"landmarks": "face_landmark_68_model", "expressions": "face_expression_model"}
+MODEL_NAME = "face-api 1.7.15 (landmark 68 + expression)"
+ONNX_OPSET = 17  # every op used here exists unchanged since opset 13
+CONVERTER_VERSION = 1  # part of the cache key: bump when onnx_model() writes a different graph
+
+
+class ModelMissing(Exception):
+    """The npm files are not there (no `npm ci` on this machine)."""
+
+
+def model_dir() -> Path:
+    """Where `npm ci` puts face-api's model files."""
+    return Path(settings.BASE_DIR) / "node_modules" / "@vladmandic" / "face-api" / "model"
+
+
+def read_weights(manifest: Path) -> dict[str, np.ndarray]:
+    """Name -> float32 array from a tfjs weights manifest (or a model.json's weightsManifest) and its shards."""
+    weights = {}
+    for group in _groups(manifest):
+        buffer = b"".join((manifest.parent / path).read_bytes() for path in group["paths"])
+        offset = 0
+        for spec in group["weights"]:
+            weights[spec["name"]], offset = _tensor(spec, buffer, offset)
+    return weights
+
+
+def _groups(manifest: Path) -> list[dict]:
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    return document["weightsManifest"] if isinstance(document, dict) else document
+
+
+def _shards(manifest: Path) -> list[Path]:
+    return [manifest.parent / path for group in _groups(manifest) for path in group["paths"]]
+
+
+def _tensor(spec: dict, buffer: bytes, offset: int) -> tuple[np.ndarray, int]:
+    """One weight from the concatenated shards; tfjs stores them back to back in manifest order."""
+    count = int(np.prod(spec["shape"], dtype=np.int64))
+    quantization = spec.get("quantization")
+    dtype = np.dtype(quantization["dtype"] if quantization else spec["dtype"])
+    raw = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+    if quantization and "scale" in quantization:  # affine uint8/uint16 (tfjs io.decodeWeights): q * scale + min
+        values = raw.astype(np.float32) * np.float32(quantization["scale"]) + np.float32(quantization["min"])
+    else:  # float32, or float16 "quantisation"
+        values = raw.astype(np.float32)
+    return values.reshape(spec["shape"]).astype(np.float32), offset + count * dtype.itemsize
+
+
+class _Graph:
+    """Collects ONNX nodes and initialisers while the net is written layer by layer."""
+
+    def __init__(self, weights: dict[str, np.ndarray]):
+        from onnx import helper, numpy_helper
+
+        self.helper, self.numpy_helper = helper, numpy_helper
+        self.weights, self.nodes, self.initializers, self.count = weights, [], [], 0
+
+    def constant(self, name: str, value: np.ndarray) -> str:
+        self.initializers.append(self.numpy_helper.from_array(np.ascontiguousarray(value, np.float32), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], **attributes) -> str:
+        self.count += 1
+        output = f"{op.lower()}{self.count}"
+        self.nodes.append(self.helper.make_node(op, inputs, [output], **attributes))
+        return output
+
+    def conv(self, x: str, name: str, kernel: str, side: int, stride: int, *, group: int = 1, bias: bool = True) -> str:
+        """tfjs 'same' padding: the odd pixel goes after (bottom/right), as TensorFlow does."""
+        filters = self.weights[f"{name}/{kernel}"]
+        # tfjs HWIO (depthwise: H, W, C, 1) -> ONNX OIHW (depthwise: C, 1, H, W)
+        oihw = filters.transpose(2, 3, 0, 1) if group > 1 else filters.transpose(3, 2, 0, 1)
+        inputs = [x, self.constant(f"{name}/{kernel}", oihw)]
+        if bias:
+            inputs.append(self.constant(f"{name}/bias", self.weights[f"{name}/bias"]))
+        size = oihw.shape[-1]
+        total = max(0, (-(-side // stride) - 1) * stride + size - side)
+        return self.node("Conv", inputs, kernel_shape=[size, size], strides=[stride, stride], group=group,
+                         pads=[total // 2, total // 2, total - total // 2, total - total // 2])
+
+    def separable(self, x: str, name: str, side: int, stride: int) -> str:
+        """tf.separableConv2d + bias: depthwise 3x3 then pointwise 1x1, bias after the pointwise."""
+        channels = self.weights[f"{name}/depthwise_filter"].shape[2]
+        depthwise = self.conv(x, name, "depthwise_filter", side, stride, group=channels, bias=False)
+        return self.conv(depthwise, name, "pointwise_filter", -(-side // stride), 1)
+
+    def dense_block(self, x: str, name: str, side: int, *, first: bool) -> str:
+        """denseBlock4: each conv's input is the ReLU of the sum of all earlier outputs."""
+        if first:
+            out1 = self.conv(x, f"{name}/conv0", "filters", side, 2)
+        else:
+            out1 = self.separable(x, f"{name}/conv0", side, 2)
+        outputs = [self.node("Relu", [out1])]
+        for index in (1, 2, 3):
+            total = outputs[0] if index == 1 else self.node("Relu", [self._sum(outputs)])
+            outputs.append(self.separable(total, f"{name}/conv{index}", -(-side // 2), 1))
+        return self.node("Relu", [self._sum(outputs)])
+
+    def _sum(self, names: list[str]) -> str:
+        return names[0] if len(names) == 1 else self.node("Sum", names)
+
+
+def onnx_model(weights: dict[str, np.ndarray], *, softmax: bool) -> onnx.ModelProto:
+    """The face-api net as an ONNX model: input "image" [N, 112, 112, 3], output "output" [N, classes]."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = _Graph(weights)
+    x = graph.node("Sub", ["image", graph.constant("mean_rgb", np.array(MEAN_RGB))])
+    x = graph.node("Div", [x, graph.constant("255", np.array(255.0))])
+    x = graph.node("Transpose", [x], perm=[0, 3, 1, 2])  # tfjs is NHWC, ONNX Conv is NCHW
+    side = SIDE
+    for block in range(DENSE_BLOCKS):
+        x = graph.dense_block(x, f"dense{block}", side, first=block == 0)
+        side = -(-side // 2)
+    x = graph.node("AveragePool", [x], kernel_shape=[7, 7], strides=[2, 2])  # 'valid': 7x7 -> 1x1
+    x = graph.node("Flatten", [x])
+    x = graph.node("Gemm", [x, graph.constant("fc/weights", weights["fc/weights"]),
+                            graph.constant("fc/bias", weights["fc/bias"])])
+    if softmax:
+        x = graph.node("Softmax", [x], axis=1)
+    graph.nodes.append(helper.make_node("Identity", [x], ["output"]))
+    image = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", SIDE, SIDE, 3])
+    output = helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", weights["fc/bias"].shape[0]])
+    model = helper.make_model(helper.make_graph(graph.nodes, "faceapi", [image], [output], graph.initializers),
+                              opset_imports=[helper.make_opsetid("", ONNX_OPSET)], producer_name="cloudscendo")
+    onnx.checker.check_model(model)
+    return model
+
+
+def _session(model: bytes) -> onnxruntime.InferenceSession:
+    """One thread: a worker process reads one photo at a time, and the latency goal is per core."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def manifests(directory: Path) -> dict[str, Path]:
+    """Each net's weights manifest; raises ModelMissing when npm has not put them there."""
+    paths = {net: directory / f"{stem}-weights_manifest.json" for net, stem in NETS.items()}
+    if missing := [str(path) for path in paths.values() if not path.is_file()]:
+        raise ModelMissing(f"face-api model files not found: {', '.join(missing)} (run `npm ci`)")
+    return paths
+
+
+def converted(manifest: Path, *, softmax: bool, cache: Path) -> bytes:
+    """The net as serialised ONNX, from cache/ when these exact npm files were converted before."""
+    key = hashlib.sha256(f"{CONVERTER_VERSION}".encode())
+    for path in [manifest, *_shards(manifest)]:
+        key.update(path.read_bytes())
+    cached = cache / f"{manifest.name.split('-')[0]}-{key.hexdigest()[:16]}.onnx"
+    if cached.is_file():
+        return cached.read_bytes()
+    model = onnx_model(read_weights(manifest), softmax=softmax).SerializeToString()
+    _write_atomically(cached, model)
+    return model
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Two processes starting together must never read half a file; a read-only var/ just skips the cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        return
+
+
+@functools.cache
+def sessions(directory: Path | None = None) -> dict[str, onnxruntime.InferenceSession]:
+    """Both nets, from the npm files, once per process; raises ModelMissing without them."""
+    cache = Path(settings.VAR_DIR) / "faceapi"
+    return {net: _session(converted(path, softmax=net == "expressions", cache=cache))
+            for net, path in manifests(directory or model_dir()).items()}
+
+
+def run(net: str, faces: np.ndarray) -> np.ndarray:
+    """[N, 112, 112, 3] float32 RGB 0..255 -> the net's [N, 136] landmarks or [N, 7] probabilities."""
+    return sessions()[net].run(["output"], {"image": np.ascontiguousarray(faces, np.float32)})[0]
