@@ -320,13 +320,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cloudscendo <noreply@localhost>")
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -386,15 +388,6 @@ API_AUTH_RATE = _rate("API_AUTH_RATE", "10/min")  # API register and token reque
 # Lifetime of the signed photo links the API hands out when photos are local files
 # (the same variable sets the lifetime of presigned S3 links).
 PHOTO_URL_EXPIRE_SECONDS = env_int("AWS_S3_URL_EXPIRE", 300, minimum=1)
-REST_FRAMEWORK |= {
-    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
-}
 SPECTACULAR_SETTINGS |= {
     "COMPONENT_SPLIT_REQUEST": True,  # multipart uploads and read-only fields get their own request schemas
     "ENUM_NAME_OVERRIDES": {"EmotionEnum": "moods.models.Emotion",
