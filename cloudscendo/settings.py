@@ -210,7 +210,6 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 EMOTION_MIN_CONFIDENCE = env_float("EMOTION_MIN_CONFIDENCE", 40.0, minimum=0, maximum=100)
-CAPTURE_STUCK_AFTER_SECONDS = env_int("CAPTURE_STUCK_AFTER_SECONDS", 300, minimum=10)
 
 
 # --- Celery -------------------------------------------------------------------
@@ -235,6 +234,34 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# A CSV import of a large catalogue runs longer than any other task.
+IMPORT_TASK_TIME_LIMIT = 1800
+IMPORT_TASK_SOFT_TIME_LIMIT = 1700
+
+
+def _stuck_after(name: str, default: int, *, limit_name: str, limit: int) -> int:
+    """Seconds after which a sweeper resets a row left in progress: strictly above its task's time limit.
+
+    At or below it the sweeper could reset a row a worker is still running, and the work would run twice.
+    """
+    value = env_int(name, default, minimum=1)
+    if value <= limit:
+        raise ImproperlyConfigured(f"{name}={value} must be above {limit_name}={limit} (seconds): below it the "
+                                   "sweeper could reset work a worker is still running.")
+    return value
+
+
+# Sweepers (requeue_stuck_captures, requeue_stuck_playlists, requeue_stuck_imports) reset rows left
+# in progress by a worker that died, and send rows still queued again, after these many seconds.
+CAPTURE_STUCK_AFTER_SECONDS = _stuck_after("CAPTURE_STUCK_AFTER_SECONDS", 300, limit_name="CELERY_TASK_TIME_LIMIT",
+                                           limit=CELERY_TASK_TIME_LIMIT)
+PLAYLIST_STUCK_AFTER_SECONDS = _stuck_after("PLAYLIST_STUCK_AFTER_SECONDS", 300,
+                                            limit_name="CELERY_TASK_TIME_LIMIT", limit=CELERY_TASK_TIME_LIMIT)
+IMPORT_STUCK_AFTER_SECONDS = _stuck_after("IMPORT_STUCK_AFTER_SECONDS", 3600, limit_name="IMPORT_TASK_TIME_LIMIT",
+                                          limit=IMPORT_TASK_TIME_LIMIT)
+# A row the sweeper has already sent this many times (its worker died or timed out each time)
+# is ended as failed instead: a build that always kills its worker must not loop forever.
+STUCK_MAX_ATTEMPTS = env_int("STUCK_MAX_ATTEMPTS", 3, minimum=1)
 # On Redis a message a dead worker took is redelivered after visibility_timeout seconds
 # (https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout):
 # it must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).

@@ -191,8 +191,8 @@ def user_captures_erase(*, user: User) -> None:
 
 def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
     """Send stuck captures to the queue again (analysing ones are reset first); return their ids."""
-    # Resetting an analysing capture is safe while CAPTURE_STUCK_AFTER_SECONDS (300) exceeds
-    # CELERY_TASK_TIME_LIMIT (120): by then no worker can still be running it.
+    # Resetting an analysing capture is safe because settings refuse a CAPTURE_STUCK_AFTER_SECONDS
+    # not above CELERY_TASK_TIME_LIMIT: by then no worker can still be running it.
     cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS)
     reset = [capture_id for capture_id in selectors.captures_stuck_analysing(before=cutoff)
              if MoodCapture.objects.filter(id=capture_id, status=Status.ANALYSING,
