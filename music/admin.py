@@ -1,20 +1,20 @@
-"""Curation in the admin: fast on a catalogue of a million tracks, every write through a service."""
+"""Curation in the admin: fast on a catalogue of a million tracks, every write and task through a service."""
 
-from functools import cached_property, partial
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.urls import path
 from django.utils.html import format_html
 
 from music import admin_views
 from music.affect import Mood
 from music.models import ImportJob, Track
+from music.services import enqueue
 from music.services import tracks as track_services
 from music.services.search import track_ids_matching
-from music.services.videos import tracks_videos_enqueue
+from music.services.videos import tracks_videos_look_up_again
 
 
 class CappedCountPaginator(Paginator):
@@ -114,9 +114,7 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Look up YouTube videos (queued)", permissions=["change"])
     def resolve_videos(self, request, queryset):
-        ids = list(queryset.values_list("id", flat=True))
-        queryset.filter(video_state=Track.VideoState.MISSING).update(video_state=Track.VideoState.UNKNOWN)
-        queued = tracks_videos_enqueue(track_ids=ids, prefer_youtube=True)  # a curator chose these songs
+        queued = tracks_videos_look_up_again(track_ids=queryset.values_list("id", flat=True))
         if settings.VIDEO_BACKEND == "offline":
             self.message_user(request, "VIDEO_BACKEND=offline: nothing is looked up.", messages.WARNING)
         else:
@@ -124,14 +122,11 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Push to Kendra (queued)", permissions=["change"])
     def push_to_kendra(self, request, queryset):
-        from music.tasks import tracks_kendra_push_task
-
         if not settings.KENDRA_INDEX_ID:
             self.message_user(request, "KENDRA_INDEX_ID is not set: nothing to push to.", messages.WARNING)
             return
         ids = list(queryset.values_list("id", flat=True))
-        for start in range(0, len(ids), 500):
-            transaction.on_commit(partial(tracks_kendra_push_task.delay, ids[start:start + 500]), robust=True)
+        enqueue.tracks_kendra_push_enqueue(track_ids=ids)
         self.message_user(request, f"Queued {len(ids)} song(s) for Kendra.", messages.SUCCESS)
 
     def get_urls(self):
