@@ -395,6 +395,11 @@ YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, 
 YOUTUBE_SEARCH_DAILY_LIMIT = env_int("YOUTUBE_SEARCH_DAILY_LIMIT", 100)
 YOUTUBE_DAILY_UNITS = env_int("YOUTUBE_DAILY_UNITS", 10_000)
 # YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
+CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
+    "task": "music.tasks.playlists_requeue_stuck_task", "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["music-requeue-stuck-imports"] = {"task": "music.tasks.imports_requeue_stuck_task",
+                                                       "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 
 # --- History dashboard and REST API (issue 5) ---------------------------------------

@@ -76,6 +76,7 @@ def songs_context(*, playlist: Playlist | None, songs: Sequence[Recommendation],
     items = [Song(recommendation=song, links=track_links(song.track, preference=preference)) for song in songs]
     return {"playlist": playlist, "songs": items,
             "building": playlist is not None and playlist.status in (Playlist.Status.QUEUED, Playlist.Status.BUILDING),
+            "failed": playlist is not None and playlist.status == Playlist.Status.FAILED,
             "youtube_playlist_url": videos.playlist_url(song.links.video_id for song in items)}
 
 

@@ -1,15 +1,18 @@
-"""Reads: nearest tracks to a point, a listener's history, the ranked list they would get now, the YouTube budget."""
+"""Reads: nearest tracks to a point, a listener's history, the ranked list they would get now, the YouTube budget,
+and the playlists and import jobs the sweepers pick up."""
 
+import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS, GRID, grid_cell, path_direction
-from music.models import Playlist, QuotaDay, Recommendation, Track
+from music.models import ImportJob, Playlist, QuotaDay, Recommendation, Track
 from music.ranking import Candidate, Pick, Point, picks_match, picks_similar, picks_uplift, uplift_reason
 from music.videos import quota_day
 
@@ -153,6 +156,32 @@ def _between(start: Point, end: Point, share: float) -> Point:
 def playlist_current(*, capture_id: int) -> Playlist | None:
     """The capture's newest playlist (built or not), or None."""
     return Playlist.objects.filter(capture_id=capture_id).order_by("-id").first()
+
+
+def playlists_stuck_queued(*, before: datetime.datetime) -> list[int]:
+    """Ids of playlists queued since before `before` (counting from their last claim, if any)."""
+    return list(Playlist.objects.filter(status=Playlist.Status.QUEUED)
+                .alias(waiting_since=Coalesce("started_at", "created_at"))
+                .filter(waiting_since__lt=before).values_list("id", flat=True))
+
+
+def playlists_stuck_building(*, before: datetime.datetime) -> list[tuple[int, int]]:
+    """(id, attempts) of playlists whose build was claimed before `before` and never ended."""
+    return list(Playlist.objects.filter(status=Playlist.Status.BUILDING, started_at__lt=before)
+                .values_list("id", "attempts"))
+
+
+def import_jobs_stuck_queued(*, before: datetime.datetime) -> list[int]:
+    """Ids of import jobs queued since before `before` (counting from their last claim, if any)."""
+    return list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED)
+                .alias(waiting_since=Coalesce("started_at", "created_at"))
+                .filter(waiting_since__lt=before).values_list("id", flat=True))
+
+
+def import_jobs_stuck_running(*, before: datetime.datetime) -> list[tuple[int, int]]:
+    """(id, attempts) of import jobs whose run was claimed before `before` and never ended."""
+    return list(ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=before)
+                .values_list("id", "attempts"))
 
 
 def playlist_songs(*, playlist_id: int) -> list[Recommendation]:

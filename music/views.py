@@ -46,6 +46,9 @@ def capture_songs_change(request, capture_id: int):
     form = SongsActionForm(request.POST)
     if not form.is_valid():
         return redirect("music:capture_songs", capture_id=capture.id)
+    if form.cleaned_data["action"] == "retry":
+        recommendations.playlist_retry(capture=capture)
+        return redirect("music:capture_songs", capture_id=capture.id)
     current = selectors.playlist_current(capture_id=capture.id)
     strategy = form.cleaned_data["strategy"] or (current.strategy if current else capture.strategy)
     seed = Track.objects.filter(id=form.cleaned_data["seed"], active=True).first() if form.cleaned_data["seed"] \
