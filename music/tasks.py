@@ -4,10 +4,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from music import videos
 from music.search import BackendUnavailable as SearchUnavailable
 from music.services import imports_job, recommendations
 from music.services import videos as video_services
+from music.videos import BackendUnavailable as VideosUnavailable
 
 RETRY = {"acks_late": True, "ignore_result": True, "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 6}
 # A lost database connection (PostgreSQL restarting or failing over) is transient: the retry
@@ -37,12 +37,12 @@ def playlists_requeue_stuck_task() -> None:
     recommendations.playlists_requeue_stuck()
 
 
-@shared_task(**RETRY, autoretry_for=(videos.BackendUnavailable,), rate_limit="2/s")
+@shared_task(**RETRY, autoretry_for=(VideosUnavailable,), rate_limit="2/s")
 def track_videos_resolve_task(track_ids: list[int]) -> None:
     video_services.videos_resolve_unknown(track_ids=track_ids)
 
 
-@shared_task(**RETRY, autoretry_for=(videos.BackendUnavailable,))
+@shared_task(**RETRY, autoretry_for=(VideosUnavailable,))
 def videos_refresh_task() -> None:
     video_services.videos_refresh(limit=5000)
 

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts import services
 from accounts.models import User
 
 USERNAME = "demo"
@@ -16,9 +17,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=USERNAME).first()
         if user is None or not path.exists() or not user.check_password(path.read_text().strip()):
             password = secrets.token_urlsafe(9)
-            user = user or User(username=USERNAME, email="demo@example.com")
-            user.set_password(password)
-            user.save()
+            services.user_password_set(username=USERNAME, email="demo@example.com", password=password)
             settings.VAR_DIR.mkdir(exist_ok=True)
             path.write_text(password, encoding="utf-8")
             path.chmod(0o600)
