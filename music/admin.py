@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from music import admin_views
 from music.affect import Mood
-from music.models import ImportJob, Track
+from music.models import EMBEDDABLE_VIDEO_STATES, ImportJob, Track
 from music.services import enqueue
 from music.services import tracks as track_services
 from music.services.search import track_ids_matching
@@ -35,11 +35,10 @@ class HasVideoFilter(admin.SimpleListFilter):
         return [("yes", "has a video"), ("no", "no video")]
 
     def queryset(self, request, queryset):
-        embeddable = (Track.VideoState.FOUND, Track.VideoState.CURATOR)
         if self.value() == "yes":
-            return queryset.filter(video_state__in=embeddable)
+            return queryset.filter(video_state__in=EMBEDDABLE_VIDEO_STATES)
         if self.value() == "no":
-            return queryset.exclude(video_state__in=embeddable)
+            return queryset.exclude(video_state__in=EMBEDDABLE_VIDEO_STATES)
         return queryset
 
 
@@ -92,7 +91,7 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="video")
     def has_video(self, track: Track) -> bool:
-        return track.video_state in (Track.VideoState.FOUND, Track.VideoState.CURATOR)
+        return track.has_embeddable_video
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -76,6 +76,14 @@ class Track(models.Model):
     def has_features(self) -> bool:
         return self.valence is not None and self.energy is not None
 
+    @property
+    def has_embeddable_video(self) -> bool:
+        return self.video_state in EMBEDDABLE_VIDEO_STATES
+
+
+# The video states whose video_id plays in our page: found by a look-up, or entered by a curator.
+EMBEDDABLE_VIDEO_STATES = (Track.VideoState.FOUND, Track.VideoState.CURATOR)
+
 
 class Playlist(models.Model):
     """One build of a capture's song list: by audio features, by a search, or like a seed song."""

@@ -100,7 +100,7 @@ def user_liked_points(*, user_id: int) -> list[Point]:
 @dataclass(frozen=True)
 class ListRequest:
     emotion: str
-    strategy: str = "match"
+    strategy: str = Strategy.MATCH
     user_id: int | None = None
     seed: Track | None = None  # "more like this"
     exclude: frozenset[int] = frozenset()  # e.g. the songs already on this capture's lists
