@@ -27,7 +27,8 @@ Status = MoodCapture.Status
 
 # Dotted paths of callables `(*, capture_id: int) -> None`, called after commit
 # once a capture is done (analysed with a face, or a mood picked by hand).
-# The music app fills this in.
+# Named by path so this module imports no music code; today the one hook queues
+# the capture's first song list.
 ANALYSIS_DONE_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_enqueue",)
 
 GAVE_UP_MESSAGE = "The emotion service did not answer in time. Please try again, or pick your mood."
