@@ -39,8 +39,9 @@ class StorageUnavailable(Exception):
     """The photo store could not be reached or written: nothing was saved, and the user may try again."""
 
 
-def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False) -> MoodCapture:
-    """Store a clean copy of the photo and queue its analysis after commit.
+def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False,
+                              strategy: str | None = None) -> MoodCapture:
+    """Store a clean copy of the photo and queue its analysis after commit; the strategy defaults to the user's.
 
     Raises photos.PhotoRejected, or StorageUnavailable when the photo cannot be stored (then no row exists).
     """
@@ -49,7 +50,7 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
     try:
         with transaction.atomic():
             capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
-                                                 strategy=user.strategy)
+                                                 strategy=strategy or user.strategy)
             transaction.on_commit(partial(_enqueue, capture.id))
     except BaseException:
         default_storage.delete(name)  # no row, no file
@@ -74,8 +75,8 @@ def _photo_discard(name: str) -> None:
         logger.warning("could not delete %s after a failed upload", name, exc_info=True)
 
 
-def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:
-    """Record a mood picked by hand: done at once, the done hooks fire after commit."""
+def capture_create_manual(*, user: User, emotion: str, strategy: str | None = None) -> MoodCapture:
+    """Record a mood picked by hand, done at once (the done hooks fire after commit); strategy: the user's if None."""
     if emotion not in Emotion.values:
         raise ValueError(f"unknown emotion {emotion!r}")
     now = timezone.now()
@@ -83,7 +84,7 @@ def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:
         capture = MoodCapture.objects.create(
             user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
             scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
-            strategy=user.strategy, started_at=now, finished_at=now)
+            strategy=strategy or user.strategy, started_at=now, finished_at=now)
         transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
     return capture
 
