@@ -158,30 +158,17 @@ def playlist_current(*, capture_id: int) -> Playlist | None:
     return Playlist.objects.filter(capture_id=capture_id).order_by("-id").first()
 
 
-def playlists_stuck_queued(*, before: datetime.datetime) -> list[int]:
-    """Ids of playlists queued since before `before` (counting from their last claim, if any)."""
-    return list(Playlist.objects.filter(status=Playlist.Status.QUEUED)
+def rows_stuck_queued(*, model: type[Playlist | ImportJob], before: datetime.datetime) -> list[int]:
+    """Ids of a model's rows (playlists, import jobs) queued since before `before` (from their last claim, if any)."""
+    return list(model.objects.filter(status=model.Status.QUEUED)
                 .alias(waiting_since=Coalesce("started_at", "created_at"))
                 .filter(waiting_since__lt=before).values_list("id", flat=True))
 
 
-def playlists_stuck_building(*, before: datetime.datetime) -> list[tuple[int, int]]:
-    """(id, attempts) of playlists whose build was claimed before `before` and never ended."""
-    return list(Playlist.objects.filter(status=Playlist.Status.BUILDING, started_at__lt=before)
-                .values_list("id", "attempts"))
-
-
-def import_jobs_stuck_queued(*, before: datetime.datetime) -> list[int]:
-    """Ids of import jobs queued since before `before` (counting from their last claim, if any)."""
-    return list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED)
-                .alias(waiting_since=Coalesce("started_at", "created_at"))
-                .filter(waiting_since__lt=before).values_list("id", flat=True))
-
-
-def import_jobs_stuck_running(*, before: datetime.datetime) -> list[tuple[int, int]]:
-    """(id, attempts) of import jobs whose run was claimed before `before` and never ended."""
-    return list(ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=before)
-                .values_list("id", "attempts"))
+def rows_stuck_in_progress(*, model: type[Playlist | ImportJob], status: str,
+                           before: datetime.datetime) -> list[tuple[int, int]]:
+    """(id, attempts) of a model's rows claimed into `status` before `before` and never ended."""
+    return list(model.objects.filter(status=status, started_at__lt=before).values_list("id", "attempts"))
 
 
 def playlist_songs(*, playlist_id: int) -> list[Recommendation]:

@@ -15,10 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from music import selectors
 from music.importers import ImportRejected
 from music.models import ImportJob
-from music.services import enqueue
+from music.services import enqueue, sweeper
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +99,7 @@ def import_jobs_requeue_stuck(*, now: datetime.datetime | None = None) -> list[i
 
     A job already claimed STUCK_MAX_ATTEMPTS times ends as failed (its upload deleted) instead.
     """
-    # Resetting a running job is safe because settings refuse an IMPORT_STUCK_AFTER_SECONDS
-    # not above IMPORT_TASK_TIME_LIMIT: by then no worker can still be running it.
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.IMPORT_STUCK_AFTER_SECONDS)
-    reset = []
-    for job_id, attempts in selectors.import_jobs_stuck_running(before=cutoff):
-        if attempts >= settings.STUCK_MAX_ATTEMPTS:
-            import_job_give_up(job_id=job_id)
-        elif ImportJob.objects.filter(id=job_id, status=Status.RUNNING, started_at__lt=cutoff).update(
-                status=Status.QUEUED) == 1:
-            reset.append(job_id)
-    ids = sorted({*selectors.import_jobs_stuck_queued(before=cutoff), *reset})
-    for job_id in ids:
-        enqueue.import_job_enqueue(job_id=job_id)
-    return ids
+    return sweeper.rows_requeue_stuck(
+        model=ImportJob, in_progress=Status.RUNNING, after_seconds=settings.IMPORT_STUCK_AFTER_SECONDS,
+        give_up=lambda job_id: import_job_give_up(job_id=job_id),
+        enqueue=lambda job_id: enqueue.import_job_enqueue(job_id=job_id), now=now)

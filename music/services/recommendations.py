@@ -14,7 +14,7 @@ from music import selectors
 from music.models import Playlist, Recommendation, Track
 from music.ranking import Pick, picks_ordered
 from music.search import BackendUnavailable, SearchQuery, get_search
-from music.services import enqueue
+from music.services import enqueue, sweeper
 
 Status = Playlist.Status
 ACTIVE = (Status.QUEUED, Status.BUILDING)
@@ -150,20 +150,10 @@ def playlists_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int
 
     A playlist already claimed STUCK_MAX_ATTEMPTS times ends as failed instead of going round again.
     """
-    # Resetting a building playlist is safe because settings refuse a PLAYLIST_STUCK_AFTER_SECONDS
-    # not above CELERY_TASK_TIME_LIMIT: by then no worker can still be building it.
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.PLAYLIST_STUCK_AFTER_SECONDS)
-    reset = []
-    for playlist_id, attempts in selectors.playlists_stuck_building(before=cutoff):
-        if attempts >= settings.STUCK_MAX_ATTEMPTS:
-            playlist_give_up(playlist_id=playlist_id)
-        elif Playlist.objects.filter(id=playlist_id, status=Status.BUILDING, started_at__lt=cutoff).update(
-                status=Status.QUEUED) == 1:
-            reset.append(playlist_id)
-    ids = sorted({*selectors.playlists_stuck_queued(before=cutoff), *reset})
-    for playlist_id in ids:
-        enqueue.playlist_build_enqueue(playlist_id=playlist_id)
-    return ids
+    return sweeper.rows_requeue_stuck(
+        model=Playlist, in_progress=Status.BUILDING, after_seconds=settings.PLAYLIST_STUCK_AFTER_SECONDS,
+        give_up=lambda playlist_id: playlist_give_up(playlist_id=playlist_id),
+        enqueue=lambda playlist_id: enqueue.playlist_build_enqueue(playlist_id=playlist_id), now=now)
 
 
 def _videos_enqueue(track_ids: list[int], *, prefer_youtube: bool) -> None:
