@@ -151,7 +151,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return format_html("<pre>{}</pre>", job.message) if job.message else "-"
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False  # a job is a record; only its task writes it
+        return False  # a job is a record; only its task and its sweeper write it
 
     def add_view(self, request, form_url="", extra_context=None):
         return admin_views.import_upload(request, self)
