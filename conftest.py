@@ -202,9 +202,11 @@ def _drop_connections() -> None:
 
 
 @contextlib.contextmanager
-def table_locked(table: str) -> Iterator[None]:
+def table_locked(table: str) -> Iterator[int]:
     """Hold an ACCESS EXCLUSIVE lock on a table from a second PostgreSQL session, so a worker that
-    reads it waits there: the way to catch a worker in the middle of a task without changing its code."""
+    reads it waits there: the way to catch a worker in the middle of a task without changing its code.
+
+    Yields that session's backend pid."""
     import psycopg
     from django.db import connection
 
@@ -213,7 +215,7 @@ def table_locked(table: str) -> Iterator[None]:
                          password=s["PASSWORD"] or None, dbname=s["NAME"]) as other:
         other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # held until the transaction ends
         try:
-            yield
+            yield other.info.backend_pid
         finally:
             other.rollback()
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from conftest import send_task, table_locked, wait_for
@@ -81,6 +82,37 @@ def test_a_worker_killed_mid_build_leaves_the_list_to_the_sweeper_which_builds_i
     assert Recommendation.objects.filter(playlist_id=playlist.id).count() == 10
     assert list(Recommendation.objects.filter(playlist_id=playlist.id).values_list("rank", flat=True)) == \
         list(range(1, 11))
+
+
+def test_a_build_whose_database_connection_is_killed_is_retried_not_failed_and_the_sweeper_finishes_it(
+        celery_worker_process, redis_broker_url, broker):
+    # given a worker in the middle of a build it has claimed, holding its database connection
+    tracks_import(paths=[STARTER], format="starter")
+    playlist = _playlist()
+    worker = celery_worker_process()
+    with table_locked("music_recommendation") as locker:
+        task_id = send_task(BUILD, args=(playlist.id,), broker_url=redis_broker_url)
+        wait_for(lambda: _playlist_row(playlist.id) == ("building", 1))
+
+        # when PostgreSQL drops the worker's connection (as a restart does)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND pid NOT IN (pg_backend_pid(), %s)", [locker])
+            assert cursor.fetchone()[0] == 1
+
+        # then the task is retried (a lost connection is transient), and the retry finds the list claimed
+        wait_for(lambda: f"Task {BUILD}[{task_id}] retry: Retry in " in _log(worker), timeout=30)
+        wait_for(lambda: f"Task {BUILD}[{task_id}] succeeded" in _log(worker), timeout=30)
+    assert _playlist_row(playlist.id) == ("building", 1)  # not failed: the sweeper's to finish
+
+    # when the sweeper finds it stuck, it is built once, by the same worker on a new connection
+    Playlist.objects.filter(id=playlist.id).update(
+        started_at=timezone.now() - datetime.timedelta(seconds=settings.PLAYLIST_STUCK_AFTER_SECONDS + 1))
+    broker(redis_broker_url)
+    call_command("requeue_stuck_playlists")
+    wait_for(lambda: _playlist_row(playlist.id) == ("ready", 2), timeout=30)
+    assert Recommendation.objects.filter(playlist_id=playlist.id).count() == 10
+    assert worker.process.poll() is None
 
 
 def test_a_build_that_fails_for_good_ends_failed_and_the_page_says_so(celery_worker_process, redis_broker_url,
