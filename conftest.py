@@ -173,6 +173,53 @@ def celery_worker_process(redis_broker_url, settings) -> Iterator:
         worker.stop()
 
 
+@pytest.fixture
+def broker():
+    """Point this process's Celery app at a real broker (tests otherwise run tasks in-process)."""
+    from cloudscendo.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def use(url: str) -> None:
+        _drop_connections()
+        app.conf.update(broker_url=url, task_always_eager=False)
+
+    yield use
+    _drop_connections()
+    app.conf.update(saved)
+
+
+def _drop_connections() -> None:
+    from kombu import pools
+
+    from cloudscendo.celery import app
+
+    # The app's pools live in kombu's process-wide registry, keyed by URL: a pool closed
+    # without leaving the registry would be handed out again, closed, to the next test.
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def table_locked(table: str) -> Iterator[int]:
+    """Hold an ACCESS EXCLUSIVE lock on a table from a second PostgreSQL session, so a worker that
+    reads it waits there: the way to catch a worker in the middle of a task without changing its code.
+
+    Yields that session's backend pid."""
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"] or "postgres",
+                         password=s["PASSWORD"] or None, dbname=s["NAME"]) as other:
+        other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # held until the transaction ends
+        try:
+            yield other.info.backend_pid
+        finally:
+            other.rollback()
+
+
 def send_task(name: str, *, args: tuple = (), broker_url: str, queue: str | None = None) -> str:
     """Publish a task by name to a real broker (to its routed queue unless `queue` is given), eager or not.
 

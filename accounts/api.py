@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -77,7 +76,7 @@ class RegisterView(_AnonymousView):
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["form"].save()
+        user = services.user_sign_up(form=serializer.validated_data["form"])
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -87,16 +86,15 @@ class TokenView(_AnonymousView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username, ip = serializer.validated_data["username"], client_ip(request)
-        if services.login_is_locked(username=username, ip=ip):
-            raise Throttled(wait=settings.LOGIN_LOCKOUT_SECONDS, detail="Too many failed log-ins.")
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        username, password = serializer.validated_data["username"], serializer.validated_data["password"]
+        try:
+            user = services.login_throttled(username=username, ip=client_ip(request),
+                                            check=lambda: authenticate(request, username=username, password=password))
+        except services.LoginLocked:
+            raise Throttled(wait=settings.LOGIN_LOCKOUT_SECONDS, detail="Too many failed log-ins.") from None
         if user is None:
-            services.login_failure_record(username=username, ip=ip)
             raise serializers.ValidationError({"password": ["The username or the password is wrong."]})
-        services.login_success_record(username=username, ip=ip)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": services.user_api_token(user=user)})
 
 
 class JSONBooleanField(serializers.BooleanField):

@@ -23,16 +23,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username, ip = self.data.get("username", ""), client_ip(self.request)
-        if services.login_is_locked(username=username, ip=ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked",
-                                        params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60})
+        refused = []
+
+        def check() -> dict | None:
+            try:
+                return super(ThrottledAuthenticationForm, self).clean()
+            except forms.ValidationError as error:
+                refused.append(error)
+                return None
+
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            services.login_failure_record(username=username, ip=ip)
-            raise
-        services.login_success_record(username=username, ip=ip)
+            cleaned = services.login_throttled(username=self.data.get("username", ""), ip=client_ip(self.request),
+                                               check=check)
+        except services.LoginLocked:
+            raise forms.ValidationError(self.error_messages["locked"], code="locked",
+                                        params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}) from None
+        if refused:
+            raise refused[0]
         return cleaned
 
 

@@ -1,17 +1,21 @@
-"""Writes on accounts: profile changes and deleting a user with everything of theirs."""
+"""Writes on accounts: sign-up, profile changes, API tokens, log-in throttling, deleting a user and all theirs."""
 
 import hashlib
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+
+Checked = TypeVar("Checked")
 
 # Each app that stores a user's data names one function `(*, user) -> None` that
 # removes it, stored files included. They run before the user row goes, in one
@@ -44,6 +48,17 @@ def demo_user_ensure(*, username: str, password_file: Path, curator: bool = Fals
     return password
 
 
+def user_sign_up(*, form) -> User:
+    """Create the account a valid SignUpForm describes; return it."""
+    return form.save()
+
+
+def user_api_token(*, user: User) -> str:
+    """The user's API token, created on first use."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None) -> User:
     """Save the user's strategy, photo-keeping choice and preferred player; return the user."""
     user.strategy = strategy
@@ -60,6 +75,26 @@ def user_delete(*, user: User) -> None:
     for erase in _erasers():
         erase(user=user)
     user.delete()  # rows that point at the user cascade with it
+
+
+class LoginLocked(Exception):
+    """Too many failed log-ins for this account or address: no password was checked."""
+
+
+def login_throttled(*, username: str, ip: str, check: Callable[[], Checked | None]) -> Checked | None:
+    """Run a password check unless the account or address is locked out, and count its result.
+
+    `check` returns what a good log-in gives (a user, a form's cleaned data) or None. Raises LoginLocked,
+    without calling it, while locked out.
+    """
+    if login_is_locked(username=username, ip=ip):
+        raise LoginLocked
+    result = check()
+    if result is None:
+        login_failure_record(username=username, ip=ip)
+    else:
+        login_success_record(username=username, ip=ip)
+    return result
 
 
 def _failure_keys(*, username: str, ip: str) -> tuple[str, str]:

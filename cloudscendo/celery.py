@@ -12,7 +12,11 @@ app.autodiscover_tasks()
 
 
 def load_project_dotenv() -> None:
-    """Entry points (manage.py, wsgi, the worker) read ./.env, or $ENV_FILE; tests do not."""
+    """manage.py, wsgi and asgi call this to read ./.env, or $ENV_FILE; tests do not.
+
+    The Celery worker and beat do not call it: they get their environment from whatever starts
+    them (honcho with -e .env.prod in `make run-prod`, or the platform's process manager).
+    """
     from pathlib import Path
 
     load_dotenv(Path(__file__).resolve().parent.parent / os.environ.get("ENV_FILE", ".env"))

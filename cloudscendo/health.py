@@ -7,18 +7,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from cloudscendo.models import WorkerHeartbeat
 from moods.emotion import detector_model
-
-
-def heartbeat_record(*, hostname: str) -> None:
-    """Store that a worker on this host is alive now."""
-    WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults={"seen_at": timezone.now()})
 
 
 def _check_database() -> dict:

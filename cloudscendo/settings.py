@@ -210,7 +210,6 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 EMOTION_MIN_CONFIDENCE = env_float("EMOTION_MIN_CONFIDENCE", 40.0, minimum=0, maximum=100)
-CAPTURE_STUCK_AFTER_SECONDS = env_int("CAPTURE_STUCK_AFTER_SECONDS", 300, minimum=10)
 
 
 # --- Celery -------------------------------------------------------------------
@@ -235,6 +234,34 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# A CSV import of a large catalogue runs longer than any other task.
+IMPORT_TASK_TIME_LIMIT = 1800
+IMPORT_TASK_SOFT_TIME_LIMIT = 1700
+
+
+def _stuck_after(name: str, default: int, *, limit_name: str, limit: int) -> int:
+    """Seconds after which a sweeper resets a row left in progress: strictly above its task's time limit.
+
+    At or below it the sweeper could reset a row a worker is still running, and the work would run twice.
+    """
+    value = env_int(name, default, minimum=1)
+    if value <= limit:
+        raise ImproperlyConfigured(f"{name}={value} must be above {limit_name}={limit} (seconds): below it the "
+                                   "sweeper could reset work a worker is still running.")
+    return value
+
+
+# Sweepers (requeue_stuck_captures, requeue_stuck_playlists, requeue_stuck_imports) reset rows left
+# in progress by a worker that died, and send rows still queued again, after these many seconds.
+CAPTURE_STUCK_AFTER_SECONDS = _stuck_after("CAPTURE_STUCK_AFTER_SECONDS", 300, limit_name="CELERY_TASK_TIME_LIMIT",
+                                           limit=CELERY_TASK_TIME_LIMIT)
+PLAYLIST_STUCK_AFTER_SECONDS = _stuck_after("PLAYLIST_STUCK_AFTER_SECONDS", 300,
+                                            limit_name="CELERY_TASK_TIME_LIMIT", limit=CELERY_TASK_TIME_LIMIT)
+IMPORT_STUCK_AFTER_SECONDS = _stuck_after("IMPORT_STUCK_AFTER_SECONDS", 3600, limit_name="IMPORT_TASK_TIME_LIMIT",
+                                          limit=IMPORT_TASK_TIME_LIMIT)
+# A row the sweeper has already sent this many times (its worker died or timed out each time)
+# is ended as failed instead: a build that always kills its worker must not loop forever.
+STUCK_MAX_ATTEMPTS = env_int("STUCK_MAX_ATTEMPTS", 3, minimum=1)
 # On Redis a message a dead worker took is redelivered after visibility_timeout seconds
 # (https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout):
 # it must stay above the longest task, countdown and retry delay (retry_backoff_max 300 s).
@@ -320,13 +347,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cloudscendo <noreply@localhost>")
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -366,6 +395,11 @@ YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, 
 YOUTUBE_SEARCH_DAILY_LIMIT = env_int("YOUTUBE_SEARCH_DAILY_LIMIT", 100)
 YOUTUBE_DAILY_UNITS = env_int("YOUTUBE_DAILY_UNITS", 10_000)
 # YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
+CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
+    "task": "music.tasks.playlists_requeue_stuck_task", "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["music-requeue-stuck-imports"] = {"task": "music.tasks.imports_requeue_stuck_task",
+                                                       "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 
 # --- History dashboard and REST API (issue 5) ---------------------------------------
@@ -386,15 +420,6 @@ API_AUTH_RATE = _rate("API_AUTH_RATE", "10/min")  # API register and token reque
 # Lifetime of the signed photo links the API hands out when photos are local files
 # (the same variable sets the lifetime of presigned S3 links).
 PHOTO_URL_EXPIRE_SECONDS = env_int("AWS_S3_URL_EXPIRE", 300, minimum=1)
-REST_FRAMEWORK |= {
-    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "EXCEPTION_HANDLER": "cloudscendo.api_errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "cloudscendo.api_errors.StrictPageNumberPagination",
-}
 SPECTACULAR_SETTINGS |= {
     "COMPONENT_SPLIT_REQUEST": True,  # multipart uploads and read-only fields get their own request schemas
     "ENUM_NAME_OVERRIDES": {"EmotionEnum": "moods.models.Emotion",

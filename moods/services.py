@@ -27,7 +27,8 @@ Status = MoodCapture.Status
 
 # Dotted paths of callables `(*, capture_id: int) -> None`, called after commit
 # once a capture is done (analysed with a face, or a mood picked by hand).
-# The music app fills this in.
+# Named by path so this module imports no music code; today the one hook queues
+# the capture's first song list.
 ANALYSIS_DONE_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_enqueue",)
 # Called after a listener corrects a reading, with the capture's id, once the correction is committed.
 CORRECTION_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_correct",)
@@ -40,8 +41,9 @@ class StorageUnavailable(Exception):
     """The photo store could not be reached or written: nothing was saved, and the user may try again."""
 
 
-def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False) -> MoodCapture:
-    """Store a clean copy of the photo and queue its analysis after commit.
+def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: bool = False,
+                              strategy: str | None = None) -> MoodCapture:
+    """Store a clean copy of the photo and queue its analysis after commit; the strategy defaults to the user's.
 
     Raises photos.PhotoRejected, or StorageUnavailable when the photo cannot be stored (then no row exists).
     """
@@ -50,7 +52,7 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
     try:
         with transaction.atomic():
             capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
-                                                 strategy=user.strategy)
+                                                 strategy=strategy or user.strategy)
             transaction.on_commit(partial(_enqueue, capture.id))
     except BaseException:
         default_storage.delete(name)  # no row, no file
@@ -75,8 +77,8 @@ def _photo_discard(name: str) -> None:
         logger.warning("could not delete %s after a failed upload", name, exc_info=True)
 
 
-def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:
-    """Record a mood picked by hand: done at once, the done hooks fire after commit."""
+def capture_create_manual(*, user: User, emotion: str, strategy: str | None = None) -> MoodCapture:
+    """Record a mood picked by hand, done at once (the done hooks fire after commit); strategy: the user's if None."""
     if emotion not in Emotion.values:
         raise ValueError(f"unknown emotion {emotion!r}")
     now = timezone.now()
@@ -84,7 +86,7 @@ def capture_create_manual(*, user: User, emotion: str) -> MoodCapture:
         capture = MoodCapture.objects.create(
             user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
             scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
-            strategy=user.strategy, started_at=now, finished_at=now)
+            strategy=strategy or user.strategy, started_at=now, finished_at=now)
         transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
     return capture
 
@@ -215,8 +217,8 @@ def user_captures_erase(*, user: User) -> None:
 
 def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
     """Send stuck captures to the queue again (analysing ones are reset first); return their ids."""
-    # Resetting an analysing capture is safe while CAPTURE_STUCK_AFTER_SECONDS (300) exceeds
-    # CELERY_TASK_TIME_LIMIT (120): by then no worker can still be running it.
+    # Resetting an analysing capture is safe because settings refuse a CAPTURE_STUCK_AFTER_SECONDS
+    # not above CELERY_TASK_TIME_LIMIT: by then no worker can still be running it.
     cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS)
     reset = [capture_id for capture_id in selectors.captures_stuck_analysing(before=cutoff)
              if MoodCapture.objects.filter(id=capture_id, status=Status.ANALYSING,

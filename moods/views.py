@@ -1,5 +1,6 @@
 """Capture pages: parse the request, call a service or selector, render HTML or JSON."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -90,8 +91,12 @@ def capture_mood(request):
 @login_required
 @require_GET
 def capture_detail(request, capture_id: int):
+    """The one page of a capture: its status while analysed, then its reading, scores and songs."""
     capture = selectors.capture_get(user=request.user, capture_id=capture_id)
-    context = {"capture": capture, "status": selectors.capture_status(capture=capture)}
+    context = {"capture": capture, "status": selectors.capture_status(capture=capture),
+               "scores": selectors.capture_scores(capture=capture),
+               "songs": music_selectors.capture_songs_current(capture_id=capture.id)[1],
+               "chartjs": settings.CHARTJS_AVAILABLE, "emotion_labels": dict(Emotion.choices)}
     return render(request, "moods/detail.html", context)
 
 
@@ -116,12 +121,15 @@ def capture_photo(request, capture_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def capture_delete(request, capture_id: int):
+    """GET asks first; POST deletes the capture and its photo, then shows the history."""
     capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    if request.method == "GET":
+        return render(request, "history/confirm_delete.html", {"capture": capture})
     services.capture_delete(capture=capture)
     messages.success(request, "The capture and its photo are deleted.")
-    return redirect("capture")
+    return redirect("history:dashboard")
 
 
 @login_required

@@ -1,21 +1,21 @@
-"""Curation in the admin: fast on a catalogue of a million tracks, every write through a service."""
+"""Curation in the admin: fast on a catalogue of a million tracks, every write and task through a service."""
 
-from functools import cached_property, partial
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.urls import path
 from django.utils.html import format_html
 
 from music import admin_views
 from music.affect import Mood
-from music.models import ImportJob, Track
+from music.models import EMBEDDABLE_VIDEO_STATES, ImportJob, Track
+from music.services import enqueue
 from music.services import tracks as track_services
 from music.services.search import track_ids_matching
-from music.services.videos import tracks_videos_enqueue
+from music.services.videos import tracks_videos_look_up_again
 
 
 class CappedCountPaginator(Paginator):
@@ -36,11 +36,10 @@ class HasVideoFilter(admin.SimpleListFilter):
         return [("yes", "has a video"), ("no", "no video")]
 
     def queryset(self, request, queryset):
-        embeddable = (Track.VideoState.FOUND, Track.VideoState.CURATOR)
         if self.value() == "yes":
-            return queryset.filter(video_state__in=embeddable)
+            return queryset.filter(video_state__in=EMBEDDABLE_VIDEO_STATES)
         if self.value() == "no":
-            return queryset.exclude(video_state__in=embeddable)
+            return queryset.exclude(video_state__in=EMBEDDABLE_VIDEO_STATES)
         return queryset
 
 
@@ -102,7 +101,7 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="video")
     def has_video(self, track: Track) -> bool:
-        return track.video_state in (Track.VideoState.FOUND, Track.VideoState.CURATOR)
+        return track.has_embeddable_video
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=TrackRowForm, **kwargs)
@@ -127,9 +126,7 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Look up YouTube videos (queued)", permissions=["change"])
     def resolve_videos(self, request, queryset):
-        ids = list(queryset.values_list("id", flat=True))
-        queryset.filter(video_state=Track.VideoState.MISSING).update(video_state=Track.VideoState.UNKNOWN)
-        queued = tracks_videos_enqueue(track_ids=ids, prefer_youtube=True)  # a curator chose these songs
+        queued = tracks_videos_look_up_again(track_ids=queryset.values_list("id", flat=True))
         if settings.VIDEO_BACKEND == "offline":
             self.message_user(request, "VIDEO_BACKEND=offline: nothing is looked up.", messages.WARNING)
         else:
@@ -137,14 +134,11 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Push to Kendra (queued)", permissions=["change"])
     def push_to_kendra(self, request, queryset):
-        from music.tasks import tracks_kendra_push_task
-
         if not settings.KENDRA_INDEX_ID:
             self.message_user(request, "KENDRA_INDEX_ID is not set: nothing to push to.", messages.WARNING)
             return
         ids = list(queryset.values_list("id", flat=True))
-        for start in range(0, len(ids), 500):
-            transaction.on_commit(partial(tracks_kendra_push_task.delay, ids[start:start + 500]), robust=True)
+        enqueue.tracks_kendra_push_enqueue(track_ids=ids)
         self.message_user(request, f"Queued {len(ids)} song(s) for Kendra.", messages.SUCCESS)
 
     def get_urls(self):
@@ -170,7 +164,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return format_html("<pre>{}</pre>", job.message) if job.message else "-"
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False  # a job is a record; only its task writes it
+        return False  # a job is a record; only its task and its sweeper write it
 
     def add_view(self, request, form_url="", extra_context=None):
         return admin_views.import_upload(request, self)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS
 from music.importers import FORMATS
 from music.models import Track
@@ -21,7 +22,7 @@ class ImportUploadForm(forms.Form):
 
 class PreviewForm(forms.Form):
     emotion = forms.ChoiceField(choices=[(name, name.lower()) for name in EMOTION_TARGETS], initial="CALM")
-    strategy = forms.ChoiceField(choices=[("match", "match"), ("uplift", "uplift")], initial="match")
+    strategy = forms.ChoiceField(choices=Strategy.choices, initial=Strategy.MATCH)
     username = forms.CharField(required=False, help_text="As this listener would get it (history, likes); "
                                                          "empty: a new listener.")
 

@@ -9,7 +9,6 @@ from accounts.models import Player as Preference
 from music import videos
 from music.models import Playlist, Recommendation, Track
 
-EMBEDDABLE = (Track.VideoState.FOUND, Track.VideoState.CURATOR)
 PLAYER_ORDER = {  # which provider plays first; the next one is the fallback
     Preference.AUTO: ("youtube", "spotify"),
     Preference.YOUTUBE: ("youtube", "spotify"),
@@ -53,7 +52,7 @@ class TrackLinks:
 
 def track_links(track: Track, *, preference: str = Preference.AUTO) -> TrackLinks:
     """Where a track plays and links to, players ordered by the listener's preference."""
-    video_id = track.video_id if track.video_state in EMBEDDABLE else ""
+    video_id = track.video_id if track.has_embeddable_video else ""
     embeds = {"youtube": videos.embed_url(video_id) if video_id else None,
               "spotify": spotify_embed_url(track.spotify_id) if track.spotify_id else None}
     players = tuple(Player(name, embeds[name]) for name in PLAYER_ORDER[preference] if embeds[name])
@@ -76,6 +75,7 @@ def songs_context(*, playlist: Playlist | None, songs: Sequence[Recommendation],
     items = [Song(recommendation=song, links=track_links(song.track, preference=preference)) for song in songs]
     return {"playlist": playlist, "songs": items,
             "building": playlist is not None and playlist.status in (Playlist.Status.QUEUED, Playlist.Status.BUILDING),
+            "failed": playlist is not None and playlist.status == Playlist.Status.FAILED,
             "youtube_playlist_url": videos.playlist_url(song.links.video_id for song in items)}
 
 

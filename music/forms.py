@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.models import Strategy
 from music.affect import Mood
 from music.models import Recommendation
 
@@ -12,8 +13,8 @@ class SearchForm(forms.Form):
 
 class SongsActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("strategy", "strategy"), ("new", "new songs"), ("more", "more like this"),
-                                        ("search", "search")])
-    strategy = forms.ChoiceField(choices=[("", ""), ("match", "match"), ("uplift", "uplift")], required=False)
+                                        ("search", "search"), ("retry", "try again")])
+    strategy = forms.ChoiceField(choices=[("", ""), *Strategy.choices], required=False)
     seed = forms.IntegerField(required=False, min_value=1)
     q = forms.CharField(max_length=200, required=False, strip=True)
 

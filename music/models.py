@@ -76,6 +76,14 @@ class Track(models.Model):
     def has_features(self) -> bool:
         return self.valence is not None and self.energy is not None
 
+    @property
+    def has_embeddable_video(self) -> bool:
+        return self.video_state in EMBEDDABLE_VIDEO_STATES
+
+
+# The video states whose video_id plays in our page: found by a look-up, or entered by a curator.
+EMBEDDABLE_VIDEO_STATES = (Track.VideoState.FOUND, Track.VideoState.CURATOR)
+
 
 class Playlist(models.Model):
     """One build of a capture's song list: by audio features, by a search, or like a seed song."""
@@ -103,6 +111,9 @@ class Playlist(models.Model):
     source = models.CharField(max_length=15, choices=Source.choices, default=Source.FEATURES)
     note = models.CharField(max_length=300, blank=True,
                             help_text="Said above the list, e.g. that a search matched nothing.")
+    error = models.CharField(max_length=300, blank=True, help_text="Why a failed list has no songs, for the listener.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Builds started (claims).")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the last build was claimed.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,7 +174,9 @@ class ImportJob(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started (claims).")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the last run was claimed.")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

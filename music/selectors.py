@@ -1,15 +1,18 @@
-"""Reads: nearest tracks to a point, a listener's history, the ranked list they would get now, the YouTube budget."""
+"""Reads: nearest tracks to a point, a listener's history, the ranked list they would get now, the YouTube budget,
+and the playlists and import jobs the sweepers pick up."""
 
+import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS, GRID, grid_cell, path_direction
-from music.models import Playlist, QuotaDay, Recommendation, Track
+from music.models import ImportJob, Playlist, QuotaDay, Recommendation, Track
 from music.ranking import Candidate, Pick, Point, picks_match, picks_similar, picks_uplift, uplift_reason
 from music.videos import quota_day
 
@@ -97,7 +100,7 @@ def user_liked_points(*, user_id: int) -> list[Point]:
 @dataclass(frozen=True)
 class ListRequest:
     emotion: str
-    strategy: str = "match"
+    strategy: str = Strategy.MATCH
     user_id: int | None = None
     seed: Track | None = None  # "more like this"
     exclude: frozenset[int] = frozenset()  # e.g. the songs already on this capture's lists
@@ -153,6 +156,19 @@ def _between(start: Point, end: Point, share: float) -> Point:
 def playlist_current(*, capture_id: int) -> Playlist | None:
     """The capture's newest playlist (built or not), or None."""
     return Playlist.objects.filter(capture_id=capture_id).order_by("-id").first()
+
+
+def rows_stuck_queued(*, model: type[Playlist | ImportJob], before: datetime.datetime) -> list[int]:
+    """Ids of a model's rows (playlists, import jobs) queued since before `before` (from their last claim, if any)."""
+    return list(model.objects.filter(status=model.Status.QUEUED)
+                .alias(waiting_since=Coalesce("started_at", "created_at"))
+                .filter(waiting_since__lt=before).values_list("id", flat=True))
+
+
+def rows_stuck_in_progress(*, model: type[Playlist | ImportJob], status: str,
+                           before: datetime.datetime) -> list[tuple[int, int]]:
+    """(id, attempts) of a model's rows claimed into `status` before `before` and never ended."""
+    return list(model.objects.filter(status=status, started_at__lt=before).values_list("id", "attempts"))
 
 
 def playlist_songs(*, playlist_id: int) -> list[Recommendation]:

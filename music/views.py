@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Strategy
 from moods.models import MoodCapture
 from music import exports, selectors
 from music.forms import FeedbackForm, SearchForm, SongsActionForm
@@ -26,6 +27,7 @@ def capture_songs(request, capture_id: int):
     playlist = recommendations.capture_playlist_ensure(capture=capture)
     playlist.refresh_from_db()  # built at commit when tasks run in-process
     return render(request, "music/capture_songs.html", {"capture": capture, "playlist": playlist,
+                                                        "strategies": Strategy.choices,
                                                         "search_form": SearchForm(initial={"q": playlist.query})})
 
 
@@ -45,6 +47,9 @@ def capture_songs_change(request, capture_id: int):
     capture = _capture(request, capture_id)
     form = SongsActionForm(request.POST)
     if not form.is_valid():
+        return redirect("music:capture_songs", capture_id=capture.id)
+    if form.cleaned_data["action"] == "retry":
+        recommendations.playlist_retry(capture=capture)
         return redirect("music:capture_songs", capture_id=capture.id)
     current = selectors.playlist_current(capture_id=capture.id)
     strategy = form.cleaned_data["strategy"] or (current.strategy if current else capture.strategy)

@@ -40,8 +40,6 @@ OBJECT_ROUTES = {
     "music:songs_csv": Route("get", "capture_id"),
     "music:songs_m3u": Route("get", "capture_id"),
     "music:feedback": Route("post", "recommendation_id", {"feedback": "dislike"}, owner_status=302),
-    "history:capture": Route("get", "capture_id"),
-    "history:capture_delete": Route("post", "capture_id", owner_status=302),
     "api-capture": Route("get", "capture_id", api=True),
     "api-capture#delete": Route("delete", "capture_id", owner_status=204, api=True),
     "api-capture-recommendations": Route("get", "capture_id", api=True),
@@ -53,6 +51,8 @@ NOT_OWNED = {
     "password_reset_confirm": "a signed one-time token for a visitor, checked by Django's PasswordResetConfirmView",
     "api-photo": "a signed, expiring link handed to the owner only, like an S3 presigned URL "
                  "(moods/tests/test_api_photo_links.py)",
+    "history:capture_moved": "a permanent redirect to capture_detail, which checks the owner",
+    "history:capture_delete_moved": "a permanent redirect to capture_delete, which checks the owner",
 }
 # The admin's object URLs are for staff, guarded by Django's model permissions (music/tests/test_admin_*.py).
 NOT_OWNED_NAMESPACES = ("admin",)

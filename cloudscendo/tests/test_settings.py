@@ -46,6 +46,13 @@ def _django(*args: str, **env: str) -> subprocess.CompletedProcess:
      "YOUTUBE_SEARCH_DAILY_LIMIT='lots' is not a whole number."),
     ({"YOUTUBE_DAILY_UNITS": "-1"},
      "YOUTUBE_DAILY_UNITS=-1 must be at least 0."),
+    ({"CAPTURE_STUCK_AFTER_SECONDS": "10"},
+     "CAPTURE_STUCK_AFTER_SECONDS=10 must be above CELERY_TASK_TIME_LIMIT=120 (seconds): below it the sweeper "
+     "could reset work a worker is still running."),
+    ({"PLAYLIST_STUCK_AFTER_SECONDS": "120"},
+     "PLAYLIST_STUCK_AFTER_SECONDS=120 must be above CELERY_TASK_TIME_LIMIT=120 (seconds)"),
+    ({"IMPORT_STUCK_AFTER_SECONDS": "1800"},
+     "IMPORT_STUCK_AFTER_SECONDS=1800 must be above IMPORT_TASK_TIME_LIMIT=1800 (seconds)"),
 ])
 def test_a_bad_setting_stops_start_up_naming_the_variable(env, message):
     result = _django("check", **env)

@@ -15,7 +15,6 @@ from cloudscendo.api_errors import error_responses
 from moods import selectors, services
 from moods.api import serializers
 from moods.api.links import photo_capture_id
-from moods.api.services import capture_submit_mood, capture_submit_photo
 from moods.history.selectors import captures_filtered
 from moods.models import MoodCapture
 from moods.photos import PhotoRejected
@@ -65,17 +64,17 @@ class CaptureListView(generics.ListCreateAPIView):
         form = serializers.CapturePhotoSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            return capture_submit_photo(user=request.user, photo=form.validated_data["photo"].read(),
-                                        group=form.validated_data["group"],
-                                        strategy=form.validated_data.get("strategy"))
+            return services.capture_create_from_photo(
+                user=request.user, photo=form.validated_data["photo"].read(), source=MoodCapture.Source.UPLOAD,
+                group=form.validated_data["group"], strategy=form.validated_data.get("strategy"))
         except PhotoRejected as error:
             raise ValidationError({form.validated_data["field"]: [str(error)]}) from None
 
     def _mood(self, request) -> MoodCapture:
         form = serializers.CaptureMoodSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return capture_submit_mood(user=request.user, emotion=form.validated_data["emotion"],
-                                   strategy=form.validated_data.get("strategy"))
+        return services.capture_create_manual(user=request.user, emotion=form.validated_data["emotion"],
+                                              strategy=form.validated_data.get("strategy"))
 
 
 class CaptureDetailView(generics.RetrieveDestroyAPIView):

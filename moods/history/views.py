@@ -5,17 +5,15 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moods import selectors as moods_selectors
-from moods import services as moods_services
 from moods.history import exports, selectors, services
 from moods.history.forms import HistoryFilterForm
 from moods.models import Emotion
-from music.selectors import capture_songs_current
 
 PAGE_SIZE = 20
 EXPORTS = {"csv": (exports.history_csv, "text/csv; charset=utf-8"),
@@ -53,13 +51,13 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-@login_required
-@require_GET
-def capture_detail(request, capture_id: int):
-    capture = moods_selectors.capture_get(user=request.user, capture_id=capture_id)
-    context = {"capture": capture, "scores": moods_selectors.capture_scores(capture=capture),
-               "songs": capture_songs_current(capture_id=capture.id)[1], **_chart_context()}
-    return render(request, "history/capture.html", context)
+class HttpResponsePermanentRedirectSameMethod(HttpResponsePermanentRedirect):
+    status_code = 308  # a POST stays a POST (RFC 9110 15.4.9), so an old delete form still works
+
+
+def capture_moved(request, capture_id: int, to: str):
+    """A capture's pages moved out of the history (one page, one delete): old links and forms follow."""
+    return HttpResponsePermanentRedirectSameMethod(reverse(to, kwargs={"capture_id": capture_id}))
 
 
 @login_required
@@ -71,17 +69,6 @@ def export(request, kind: str):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cloudscendo-history-{timezone.localdate()}.{kind}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def capture_delete(request, capture_id: int):
-    capture = moods_selectors.capture_get(user=request.user, capture_id=capture_id)
-    if request.method == "GET":
-        return render(request, "history/confirm_delete.html", {"capture": capture})
-    moods_services.capture_delete(capture=capture)
-    messages.success(request, "The capture and its photo are deleted.")
-    return redirect("history:dashboard")
 
 
 @login_required

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -36,6 +38,20 @@ def test_a_photo_is_stored_and_queued_with_the_strategy_asked_for(django_capture
     assert body["image_url"].startswith("http://testserver/api/photos/")
     assert stored_files() == [capture.image.name]
     assert len(callbacks) == 1  # the analysis, enqueued after commit
+
+
+def test_a_picked_mood_is_stored_with_the_strategy_asked_for_in_its_one_insert(django_capture_on_commit_callbacks):
+    user = UserFactory(strategy="match")
+    client = token_client(user)
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
+        response = client.post("/api/captures/", {"emotion": "SAD", "strategy": "uplift"}, format="json")
+
+    assert response.status_code == 201
+    assert MoodCapture.objects.values_list("strategy", flat=True).get(user=user) == "uplift"
+    writes = [query["sql"].split()[0] for query in queries if '"moods_moodcapture"' in query["sql"]
+              and not query["sql"].startswith("SELECT")]
+    assert writes == ["INSERT"]
 
 
 def test_a_picked_mood_is_done_at_once():

@@ -1,9 +1,11 @@
 """Build and rebuild a capture's song list, and record what the listener thinks of each song."""
 
 import dataclasses
-from functools import partial
+import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Player
@@ -12,8 +14,11 @@ from music import selectors
 from music.models import Playlist, Recommendation, Track
 from music.ranking import Pick, picks_ordered
 from music.search import BackendUnavailable, SearchQuery, get_search
+from music.services import enqueue, sweeper
 
-ACTIVE = (Playlist.Status.QUEUED, Playlist.Status.BUILDING)
+Status = Playlist.Status
+ACTIVE = (Status.QUEUED, Status.BUILDING)
+GAVE_UP_MESSAGE = "We could not build this list just now. Please try again."
 
 
 def capture_recommendations_enqueue(*, capture_id: int) -> None:
@@ -33,14 +38,21 @@ def capture_recommendations_correct(*, capture_id: int) -> None:
 
 def playlist_create(*, capture: MoodCapture, strategy: str, query: str = "", seed_track: Track | None = None,
                     fresh: bool = False) -> Playlist:
-    """Create a queued playlist for a capture (for its correction, if the listener made one) and enqueue its build."""
-    from music.tasks import playlist_build_task
-
+    """Create a queued playlist for a capture (for its correction, if the listener made one); build after commit."""
     playlist = Playlist.objects.create(capture=capture, user_id=capture.user_id,
                                        emotion=capture.correction or capture.emotion,
                                        strategy=strategy, query=query[:200], seed_track=seed_track, fresh=fresh)
-    transaction.on_commit(partial(playlist_build_task.delay, playlist.id), robust=True)
+    enqueue.playlist_build_enqueue(playlist_id=playlist.id)
     return playlist
+
+
+def playlist_retry(*, capture: MoodCapture) -> Playlist | None:
+    """Queue the capture's failed current list again as a new playlist with the same request; None if not failed."""
+    failed = selectors.playlist_current(capture_id=capture.id)
+    if failed is None or failed.status != Status.FAILED:
+        return None
+    return playlist_create(capture=capture, strategy=failed.strategy, query=failed.query,
+                           seed_track=failed.seed_track, fresh=failed.fresh)
 
 
 def capture_playlist_ensure(*, capture: MoodCapture) -> Playlist:
@@ -103,8 +115,8 @@ def _fill(picks: list[Pick], request: selectors.ListRequest) -> list[Pick]:
 
 
 def playlist_build(*, playlist_id: int) -> None:
-    """Rank and store a queued playlist's songs; a second delivery of the same build does nothing."""
-    if not Playlist.objects.filter(id=playlist_id, status__in=ACTIVE).update(status=Playlist.Status.BUILDING):
+    """Claim a queued playlist, rank its songs and store them all at once; a playlist not queued is left alone."""
+    if not _claim(playlist_id):
         return
     playlist = Playlist.objects.select_related("seed_track", "capture", "user").get(id=playlist_id)
     request = _request(playlist)
@@ -112,15 +124,45 @@ def playlist_build(*, playlist_id: int) -> None:
                      else (selectors.recommendations_compute(request), Playlist.Source.FEATURES))
     note = _search_note(playlist, picks)
     picks = _fill(picks, request)
+    # One transaction: the list shows all its songs or, still building, none.
     with transaction.atomic():
-        if not Playlist.objects.filter(id=playlist_id, status=Playlist.Status.BUILDING).update(
-                status=Playlist.Status.READY, source=source, note=note):
+        if not Playlist.objects.filter(id=playlist_id, status=Status.BUILDING).update(
+                status=Status.READY, source=source, note=note):
             return
         Recommendation.objects.bulk_create(
             Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
                            track_id=pick.candidate.id, rank=rank, score=pick.score, reason=pick.reason[:200])
             for rank, pick in enumerate(picks, start=1))
     _videos_enqueue([pick.candidate.id for pick in picks], prefer_youtube=playlist.user.player == Player.YOUTUBE)
+
+
+def _claim(playlist_id: int) -> bool:
+    # Compare-and-swap: of two deliveries of the same build only one gets 1. A playlist left
+    # building by a worker that died is the sweeper's (playlists_requeue_stuck), not a redelivery's.
+    return Playlist.objects.filter(id=playlist_id, status=Status.QUEUED).update(
+        status=Status.BUILDING, started_at=timezone.now(), attempts=F("attempts") + 1) == 1
+
+
+def playlist_fail(*, playlist_id: int, message: str) -> bool:
+    """End a queued or building playlist as failed with a message for the listener; return whether it changed."""
+    return Playlist.objects.filter(id=playlist_id, status__in=ACTIVE).update(
+        status=Status.FAILED, error=message[:300]) == 1
+
+
+def playlist_give_up(*, playlist_id: int) -> bool:
+    """End a playlist whose build ran out of retries or crashed; return whether it changed."""
+    return playlist_fail(playlist_id=playlist_id, message=GAVE_UP_MESSAGE)
+
+
+def playlists_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
+    """Send stuck playlists to the queue again (building ones reset first); return their ids.
+
+    A playlist already claimed STUCK_MAX_ATTEMPTS times ends as failed instead of going round again.
+    """
+    return sweeper.rows_requeue_stuck(
+        model=Playlist, in_progress=Status.BUILDING, after_seconds=settings.PLAYLIST_STUCK_AFTER_SECONDS,
+        give_up=lambda playlist_id: playlist_give_up(playlist_id=playlist_id),
+        enqueue=lambda playlist_id: enqueue.playlist_build_enqueue(playlist_id=playlist_id), now=now)
 
 
 def _videos_enqueue(track_ids: list[int], *, prefer_youtube: bool) -> None:

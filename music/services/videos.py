@@ -2,14 +2,13 @@
 
 import datetime
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from music.models import QuotaDay, QuotaPause, Track
+from music.services import enqueue
 from music.videos import InputRejected, QuotaExceeded, get_videos, quota_day
 
 PAUSE = "youtube"  # the name of the QuotaPause row and of the QuotaDay rows
@@ -48,15 +47,21 @@ def tracks_videos_enqueue(*, track_ids: Iterable[int], prefer_youtube: bool) -> 
     """Queue look-ups of never-looked-up tracks Spotify cannot play (any, if YouTube is preferred); return how many."""
     if not get_videos().resolves:
         return 0
-    from music.tasks import track_videos_resolve_task
-
     tracks = Track.objects.filter(id__in=list(track_ids), video_state=Track.VideoState.UNKNOWN)
     if not prefer_youtube:  # a song with a Spotify id already plays: keep the ~100 daily searches for the rest
         tracks = tracks.filter(spotify_id__isnull=True)
     ids = list(tracks.values_list("id", flat=True))
     if ids:
-        transaction.on_commit(partial(track_videos_resolve_task.delay, ids), robust=True)
+        enqueue.track_videos_enqueue(track_ids=ids)
     return len(ids)
+
+
+def tracks_videos_look_up_again(*, track_ids: Iterable[int]) -> int:
+    """A curator's request: forget "no embeddable video" on these tracks and queue their look-ups; return how many."""
+    ids = list(track_ids)
+    Track.objects.filter(id__in=ids, video_state=Track.VideoState.MISSING).update(
+        video_state=Track.VideoState.UNKNOWN)
+    return tracks_videos_enqueue(track_ids=ids, prefer_youtube=True)  # a curator chose these songs
 
 
 def track_video_resolve(*, track_id: int) -> str:

@@ -157,7 +157,7 @@ def test_enqueue_skips_spotify_songs_unless_the_listener_prefers_youtube(youtube
     expected = [other.id, spotify.id] if prefer_youtube else [other.id]
     assert queued == len(expected)
     assert len(callbacks) == 1
-    assert sorted(callbacks[0].args[0]) == sorted(expected)
+    assert sorted(callbacks[0].args[1]) == sorted(expected)
 
 
 @pytest.mark.parametrize(("player", "looked_up"), [("auto", "no spotify id"), ("spotify", "no spotify id"),

@@ -92,7 +92,7 @@ def test_a_capture_page_draws_its_scores(browser_page, charts):
                                          finished_at=timezone.now() - datetime.timedelta(minutes=1))
     _log_in(browser_page, user)
 
-    browser_page.goto(f"/history/captures/{capture.id}/")
+    browser_page.goto(f"/captures/{capture.id}/")
 
     state = browser_page.locator('canvas[data-chart="scores"]').evaluate(DRAWN)
     assert state["chart"] and state["painted"] > 500, state

@@ -109,7 +109,7 @@ def test_thumbnails_use_the_permission_checked_photo_view(client):
     page = client.get("/history/").content.decode()
 
     assert f'src="/captures/{capture.id}/photo"' in page
-    assert f'href="/history/captures/{capture.id}/"' in page
+    assert f'href="/captures/{capture.id}/"' in page
 
 
 def test_the_dashboard_runs_the_same_queries_for_5000_captures(client, django_assert_max_num_queries):
@@ -131,7 +131,7 @@ def test_a_capture_page_shows_its_scores_and_songs(client):
     capture = MoodCaptureFactory(status="done", emotion="HAPPY", confidence=80.0, scores={"HAPPY": 80.0, "SAD": 20.0})
     client.force_login(capture.user)
 
-    page = client.get(f"/history/captures/{capture.id}/").content.decode()
+    page = client.get(f"/captures/{capture.id}/").content.decode()
 
     assert '<th scope="row">Happy</th><td>80.0%</td>' in page
     assert '<script id="scores-data" type="application/json">' in page
@@ -142,7 +142,19 @@ def test_someone_elses_capture_page_is_not_found(client):
     capture = MoodCaptureFactory()
     client.force_login(UserFactory())
 
-    assert client.get(f"/history/captures/{capture.id}/").status_code == 404
+    assert client.get(f"/captures/{capture.id}/").status_code == 404
+
+
+@pytest.mark.parametrize(("old", "new"), [("/history/captures/{id}/", "/captures/{id}/"),
+                                          ("/history/captures/{id}/delete/", "/captures/{id}/delete/")])
+def test_the_old_capture_urls_redirect_for_good_keeping_the_method(client, old, new):
+    capture = MoodCaptureFactory()
+    client.force_login(capture.user)
+
+    for method in (client.get, client.post):
+        response = method(old.format(id=capture.id))
+        assert (response.status_code, response["Location"]) == (308, new.format(id=capture.id))
+    assert MoodCapture.objects.filter(id=capture.id).exists()  # a redirect deletes nothing
 
 
 def test_an_empty_history_is_one_empty_state_and_a_filter_that_matches_nothing_says_so(client):

@@ -48,10 +48,10 @@ def test_deleting_one_capture_asks_first_then_removes_it_and_its_photo(client, d
     capture = MoodCaptureFactory()
     client.force_login(capture.user)
 
-    confirm = client.get(f"/history/captures/{capture.id}/delete/")
+    confirm = client.get(f"/captures/{capture.id}/delete/")
     assert MoodCapture.objects.filter(id=capture.id).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/history/captures/{capture.id}/delete/")
+        response = client.post(f"/captures/{capture.id}/delete/")
 
     assert "Delete this capture?" in confirm.content.decode()
     assert response["Location"] == "/history/"
@@ -64,7 +64,7 @@ def test_deleting_someone_elses_capture_is_not_found_and_changes_nothing(client,
     client.force_login(UserFactory())
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/history/captures/{capture.id}/delete/")
+        response = client.post(f"/captures/{capture.id}/delete/")
 
     assert response.status_code == 404
     assert MoodCapture.objects.filter(id=capture.id).exists()

@@ -5,6 +5,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS
 from music.models import Track
 from music.selectors import ListRequest, recommendations_compute
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--emotion", required=True, type=str.upper, choices=list(EMOTION_TARGETS))
-        parser.add_argument("--strategy", choices=("match", "uplift"), default="match")
+        parser.add_argument("--strategy", choices=Strategy.values, default=Strategy.MATCH)
         parser.add_argument("--user", help="personalise for this username (history, likes, dislikes)")
         parser.add_argument("--json", action="store_true")
 
