@@ -28,3 +28,7 @@ class User(AbstractUser):
         "preferred player", max_length=10, choices=Player.choices, default=Player.AUTO, db_default=Player.AUTO,
         help_text="Which service plays a song that both have; the other one is the fallback.",
     )
+    is_guest = models.BooleanField(
+        "trying it without an account", default=False, db_default=False,
+        help_text="A visitor's trial: deleted, with every reading and photo, when the trial ends.",
+    )

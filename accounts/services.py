@@ -1,5 +1,6 @@
 """Writes on accounts: sign-up, profile changes, API tokens, log-in throttling, deleting a user and all theirs."""
 
+import datetime
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
@@ -67,6 +69,39 @@ def user_profile_update(*, user: User, strategy: str, keep_images: bool, player:
     user.full_clean(exclude=["password", "username", "email"])
     user.save(update_fields=["strategy", "keep_images", "player"])
     return user
+
+
+class TrialRefused(Exception):
+    """This address has started too many trials in the last hour."""
+
+
+def guest_start(*, ip: str) -> User:
+    """A visitor's trial account: no password, photos never kept; raise TrialRefused past GUEST_STARTS_PER_HOUR."""
+    key = "guest-starts:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > settings.GUEST_STARTS_PER_HOUR:
+        raise TrialRefused("Too many trials from your network in the last hour. Sign up, or try again later.")
+    guest = User(username=f"guest-{secrets.token_hex(8)}", is_guest=True, keep_images=False)
+    guest.set_unusable_password()
+    guest.save()
+    return guest
+
+
+def guest_sign_up(*, guest: User, form) -> User:
+    """Turn a trial into an account from a valid SignUpForm bound to the guest: its readings stay."""
+    user = form.save(commit=False)
+    user.is_guest = False
+    user.save()
+    return user
+
+
+def guests_expired_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete every trial older than GUEST_TRIAL_SECONDS, with its readings and photos; return how many."""
+    before = (now or timezone.now()) - datetime.timedelta(seconds=settings.GUEST_TRIAL_SECONDS)
+    guests = list(User.objects.filter(is_guest=True, date_joined__lt=before))
+    for guest in guests:
+        user_delete(user=guest)
+    return len(guests)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from accounts.forms import ThrottledAuthenticationForm
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("signup/", views.signup, name="signup"),
+    path("try/", views.trial_start, name="trial_start"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
     path("logout/", views.LogoutConfirmedView.as_view(), name="logout"),

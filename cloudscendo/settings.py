@@ -324,6 +324,10 @@ CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=_private_image_hos
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# A visitor's trial: how long it lasts (its session, then `guests_sweep` deletes it and all of its)
+# and how many trials one address may start in an hour (each one is a row until it ends).
+GUEST_TRIAL_SECONDS = env_int("GUEST_TRIAL_SECONDS", 7200, minimum=60)
+GUEST_STARTS_PER_HOUR = env_int("GUEST_STARTS_PER_HOUR", 10, minimum=1)
 
 
 # --- Cache: per process by default; Redis shared by every process in production ---
@@ -382,6 +386,7 @@ LOGGING = {
 # which stays under the broker's visibility_timeout above.
 CAPTURE_RETRY_BACKOFF_SECONDS = env_int("CAPTURE_RETRY_BACKOFF_SECONDS", 5, minimum=1)
 CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
+CELERY_BEAT_SCHEDULE["accounts-guests-sweep"] = {"task": "accounts.tasks.guests_sweep_task", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
     "task": "moods.tasks.captures_requeue_stuck_task", "schedule": 60.0,
 }

@@ -70,3 +70,21 @@ def test_a_new_visitor_hears_music_within_five_clicks_of_the_home_page(browser_p
 
     assert click.count <= 5
     screenshot(page, f"first-song-new-visitor-{size}", full_page=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_visitor_trying_it_without_an_account_hears_music_in_two_clicks(browser_page, default_catalogue, size):
+    page = browser_page
+    page.set_viewport_size(SIZES[size])
+    players_answer(page)
+    page.goto("/")
+    click = Clicks(page)
+
+    click(page.get_by_role("button", name="Try it now, no account"))
+    click(page.get_by_role("button", name="Happy", exact=True))
+    loaded_player(page)
+
+    assert click.count == 2
+    screenshot(page, f"first-song-trial-{size}", full_page=False)
+    page.get_by_role("button", name="End the trial").click()
+    page.get_by_text("Your trial has ended. Nothing of it was kept.").wait_for()
