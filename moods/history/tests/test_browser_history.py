@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from conftest import screenshot
+from conftest import screenshot, wait_for
 from moods.history.tests.factories import month_of_readings
 from moods.models import MoodCapture
 
@@ -22,6 +22,10 @@ DRAWN = """canvas => {
   for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
   return {chart: Boolean(chart), painted: painted, width: canvas.width};
 }"""
+
+
+def _painted(state: dict) -> bool:
+    return bool(state["chart"]) and state["painted"] > 500
 
 
 def _log_in(page, user) -> None:
@@ -51,7 +55,10 @@ def test_a_month_of_history_is_charted_filtered_exported_and_deleted(browser_pag
     _log_in(page, user)
     page.get_by_role("heading", name="Mood history").wait_for()
     for name in ("by-day", "distribution"):
-        state = page.locator(f'canvas[data-chart="{name}"]').evaluate(DRAWN)
+        # The page script draws once the deferred scripts have run, which can be after the heading shows.
+        canvas = page.locator(f'canvas[data-chart="{name}"]')
+        wait_for(lambda canvas=canvas: _painted(canvas.evaluate(DRAWN)), timeout=10)
+        state = canvas.evaluate(DRAWN)
         assert state["chart"] and state["width"] > 0 and state["painted"] > 500, (name, state)
     screenshot(page, "history-01-dashboard")
     assert page.locator("#history-total").inner_text() == "90"
@@ -94,6 +101,8 @@ def test_a_capture_page_draws_its_scores(browser_page, charts):
 
     browser_page.goto(f"/captures/{capture.id}/")
 
-    state = browser_page.locator('canvas[data-chart="scores"]').evaluate(DRAWN)
+    canvas = browser_page.locator('canvas[data-chart="scores"]')
+    wait_for(lambda: _painted(canvas.evaluate(DRAWN)), timeout=10)  # drawn once the deferred scripts ran
+    state = canvas.evaluate(DRAWN)
     assert state["chart"] and state["painted"] > 500, state
     screenshot(browser_page, "history-04-capture")
