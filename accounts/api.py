@@ -71,7 +71,7 @@ class _AnonymousView(APIView):
 
 
 class RegisterView(_AnonymousView):
-    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer, **error_responses(400, 429)},
+    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer, **error_responses(400, 415, 429)},
                    summary="Create an account", tags=["auth"])
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
@@ -81,7 +81,7 @@ class RegisterView(_AnonymousView):
 
 
 class TokenView(_AnonymousView):
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, **error_responses(400, 429)},
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, **error_responses(400, 415, 429)},
                    summary="Exchange a username and password for an API token", tags=["auth"])
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -118,7 +118,8 @@ class MeView(APIView):
     def get(self, request):
         return Response(UserSerializer(request.user).data)
 
-    @extend_schema(request=ProfileUpdateSerializer, responses={200: UserSerializer, **error_responses(400, 401, 403)},
+    @extend_schema(request=ProfileUpdateSerializer,
+                   responses={200: UserSerializer, **error_responses(400, 401, 403, 415)},
                    summary="Change your strategy, preferred player or whether photos are kept", tags=["me"])
     def patch(self, request):
         serializer = ProfileUpdateSerializer(data=request.data)

@@ -76,7 +76,7 @@ class FeedbackSerializer(serializers.Serializer):
 
 class FeedbackView(APIView):
     @extend_schema(request=FeedbackSerializer,
-                   responses={200: RecommendationSerializer, **error_responses(400, 401, 403, 404, 409)},
+                   responses={200: RecommendationSerializer, **error_responses(400, 401, 403, 404, 409, 415)},
                    summary="Like, dislike or skip a song (a disliked song is replaced on its list)", tags=["captures"])
     def post(self, request, recommendation_id: int):
         serializer = FeedbackSerializer(data=request.data)
