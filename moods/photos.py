@@ -22,16 +22,24 @@ class PhotoRejected(Exception):
     """The upload is not a photo we accept; str(error) is a message for the user."""
 
 
+EMPTY = "The file is empty."
+NOT_IMAGE = "This file is not an image. Send a JPEG, PNG or WebP photo."
+UNSUPPORTED = "{format} images are not supported. Send a JPEG, PNG or WebP photo."
+DAMAGED = "The photo is damaged or incomplete."
+
+
+def too_big(max_bytes: int) -> str:
+    return f"The photo is larger than {max_bytes / 1024 / 1024:g} MB."
+
+
+def too_many_pixels(max_pixels: int) -> str:
+    return f"The photo has too many pixels (at most {max_pixels / 1_000_000:g} megapixels)."
+
+
 def upload_messages(*, max_bytes: int, max_pixels: int) -> dict[str, str]:
     """What an upload is told when refused, by reason; the capture page's script shows the same words."""
-    return {
-        "empty": "The file is empty.",
-        "too_big": f"The photo is larger than {max_bytes / 1024 / 1024:g} MB.",
-        "not_image": "This file is not an image. Send a JPEG, PNG or WebP photo.",
-        "unsupported": "{format} images are not supported. Send a JPEG, PNG or WebP photo.",
-        "too_many_pixels": f"The photo has too many pixels (at most {max_pixels / 1_000_000:g} megapixels).",
-        "damaged": "The photo is damaged or incomplete.",
-    }
+    return {"empty": EMPTY, "too_big": too_big(max_bytes), "not_image": NOT_IMAGE, "unsupported": UNSUPPORTED,
+            "too_many_pixels": too_many_pixels(max_pixels), "damaged": DAMAGED}
 
 
 def photo_clean(*, data: bytes, max_bytes: int, max_pixels: int) -> bytes:
@@ -43,9 +51,9 @@ def photo_clean(*, data: bytes, max_bytes: int, max_pixels: int) -> bytes:
 
 def _check_bytes(data: bytes, max_bytes: int) -> None:
     if not data:
-        raise PhotoRejected(upload_messages(max_bytes=max_bytes, max_pixels=0)["empty"])
+        raise PhotoRejected(EMPTY)
     if len(data) > max_bytes:
-        raise PhotoRejected(upload_messages(max_bytes=max_bytes, max_pixels=0)["too_big"])
+        raise PhotoRejected(too_big(max_bytes))
 
 
 def _opened(data: bytes, max_pixels: int) -> Image.Image:
@@ -59,23 +67,19 @@ def _opened(data: bytes, max_pixels: int) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             image.load()  # a truncated file fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRejected(_message("too_many_pixels", max_pixels)) from None
+        raise PhotoRejected(too_many_pixels(max_pixels)) from None
     except UnidentifiedImageError:
-        raise PhotoRejected(_message("not_image", max_pixels)) from None
+        raise PhotoRejected(NOT_IMAGE) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise PhotoRejected(_message("damaged", max_pixels)) from None
+        raise PhotoRejected(DAMAGED) from None
     return image
 
 
 def _check_header(image: Image.Image, max_pixels: int) -> None:
     if image.format not in FORMATS:
-        raise PhotoRejected(_message("unsupported", max_pixels).format(format=image.format))
+        raise PhotoRejected(UNSUPPORTED.format(format=image.format))
     if image.width * image.height > max_pixels:
-        raise PhotoRejected(_message("too_many_pixels", max_pixels))
-
-
-def _message(reason: str, max_pixels: int) -> str:
-    return upload_messages(max_bytes=0, max_pixels=max_pixels)[reason]
+        raise PhotoRejected(too_many_pixels(max_pixels))
 
 
 def _normalised(image: Image.Image) -> Image.Image:

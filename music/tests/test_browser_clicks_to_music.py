@@ -20,6 +20,14 @@ class Clicks:
         locator.click()
 
 
+def at_home(page, size: str) -> Clicks:
+    """The page at a screen size, with the players answering, on the home page: count clicks from here."""
+    page.set_viewport_size(SIZES[size])
+    players_answer(page)
+    page.goto("/")
+    return Clicks(page)
+
+
 def loaded_player(page):
     """The first song's player under the reading, once it is there; it must be on screen as it stands."""
     frame = page.locator("#capture-reading [data-player] iframe")
@@ -33,15 +41,13 @@ def loaded_player(page):
 def test_a_returning_listener_hears_music_within_three_clicks_of_the_home_page(browser_page, default_catalogue,
                                                                                 size):
     page = browser_page
-    page.set_viewport_size(SIZES[size])
-    players_answer(page)
     user = UserFactory()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.goto("/")
-    click = Clicks(page)
+    page.get_by_role("button", name="Log out").wait_for()
+    click = at_home(page, size)
 
     click(page.get_by_role("link", name="Capture your mood"))
     click(page.get_by_role("button", name="Happy", exact=True))
@@ -54,10 +60,7 @@ def test_a_returning_listener_hears_music_within_three_clicks_of_the_home_page(b
 @pytest.mark.parametrize("size", SIZES)
 def test_a_new_visitor_hears_music_within_five_clicks_of_the_home_page(browser_page, default_catalogue, size):
     page = browser_page
-    page.set_viewport_size(SIZES[size])
-    players_answer(page)
-    page.goto("/")
-    click = Clicks(page)
+    click = at_home(page, size)
 
     click(page.get_by_role("main").get_by_role("link", name="Create a free account"))
     page.get_by_label("Username").fill("newcomer")
@@ -75,10 +78,7 @@ def test_a_new_visitor_hears_music_within_five_clicks_of_the_home_page(browser_p
 @pytest.mark.parametrize("size", SIZES)
 def test_a_visitor_trying_it_without_an_account_hears_music_in_two_clicks(browser_page, default_catalogue, size):
     page = browser_page
-    page.set_viewport_size(SIZES[size])
-    players_answer(page)
-    page.goto("/")
-    click = Clicks(page)
+    click = at_home(page, size)
 
     click(page.get_by_role("button", name="Try it now, no account"))
     click(page.get_by_role("button", name="Happy", exact=True))
