@@ -3,8 +3,11 @@
 from django.conf import settings
 
 
-def content_security_policy(*, image_hosts: tuple[str, ...] = ()) -> str:
-    """Build the site's CSP: our own scripts only, Spotify and YouTube players, webcam previews, private images."""
+def content_security_policy(*, image_hosts: tuple[str, ...] = (), upload_hosts: tuple[str, ...] = ()) -> str:
+    """Build the site's CSP: our own scripts only, Spotify and YouTube players, webcam previews, private images.
+
+    upload_hosts: where the capture page may post a photo itself (the S3 bucket, when photos are on S3).
+    """
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],  # no inline scripts, no eval
@@ -13,10 +16,10 @@ def content_security_policy(*, image_hosts: tuple[str, ...] = ()) -> str:
         "media-src": ["'self'", "blob:"],  # the webcam preview
         # Exactly the two players' origins (music/exports.py builds their URLs).
         "frame-src": ["https://open.spotify.com", "https://www.youtube-nocookie.com"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *upload_hosts],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *upload_hosts],
         "frame-ancestors": ["'none'"],
     }
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())

@@ -147,6 +147,12 @@ AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 3.0, minimum=0.1, maximum
 AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 10.0, minimum=0.1, maximum=300)
 
 
+AWS_S3_ADDRESSING_STYLE = env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual")
+# With S3 the browser posts a photo straight to the bucket (moods/uploads.py): the presigned POST's
+# policy lasts this long. The page asks for it just before sending, so it can be short.
+AWS_S3_UPLOAD_EXPIRE = env_int("AWS_S3_UPLOAD_EXPIRE", 120, minimum=10)
+
+
 def _aws_region(because: str) -> str:
     return env_required("AWS_REGION", because=because)
 
@@ -171,7 +177,7 @@ def _default_storage() -> dict:
             # (With a client_config, django-storages ignores its signature_version and addressing_style.)
             "client_config": client_config(
                 connect_timeout=AWS_CONNECT_TIMEOUT, read_timeout=AWS_READ_TIMEOUT, signature_version="s3v4",
-                s3={"addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ("virtual", "path"), "virtual")}),
+                s3={"addressing_style": AWS_S3_ADDRESSING_STYLE}),
             "default_acl": None,  # objects inherit the bucket's private ownership
             "file_overwrite": False,
             "querystring_auth": True,
@@ -310,15 +316,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 
-def _private_image_hosts() -> tuple[str, ...]:
-    """Where presigned photo URLs point, so the CSP lets the browser show them."""
+def _bucket_hosts() -> tuple[str, ...]:
+    """The bucket's origin when photos are on S3: presigned links are shown from it and photos posted to it."""
     if STORAGE_BACKEND != "s3":
         return ()
+    from cloudscendo.aws import bucket_origin
+
     options = STORAGES["default"]["OPTIONS"]
-    return (options["endpoint_url"] or f"https://{options['bucket_name']}.s3.{options['region_name']}.amazonaws.com",)
+    return (bucket_origin(bucket=options["bucket_name"], region=options["region_name"],
+                          endpoint_url=options["endpoint_url"], addressing_style=AWS_S3_ADDRESSING_STYLE),)
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=_private_image_hosts())
+_BUCKET_HOSTS = _bucket_hosts()
+CONTENT_SECURITY_POLICY = content_security_policy(image_hosts=_BUCKET_HOSTS, upload_hosts=_BUCKET_HOSTS)
 
 # Log-in throttling, per account and per client address (accounts.services).
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
@@ -389,6 +399,10 @@ CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
 CELERY_BEAT_SCHEDULE["accounts-guests-sweep"] = {"task": "accounts.tasks.guests_sweep_task", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["moods-requeue-stuck-captures"] = {
     "task": "moods.tasks.captures_requeue_stuck_task", "schedule": 60.0,
+}
+# Captures whose photo never reached the bucket (S3 direct uploads) end as failed and their object goes.
+CELERY_BEAT_SCHEDULE["moods-sweep-abandoned-uploads"] = {
+    "task": "moods.tasks.captures_uploads_sweep_task", "schedule": 300.0,
 }
 
 # --- Music (music app) ------------------------------------------------------------

@@ -32,3 +32,28 @@ class PhotoForm(forms.Form):
 
 class MoodForm(forms.Form):
     emotion = forms.ChoiceField(choices=Emotion.choices)
+
+
+class DirectUploadForm(forms.Form):
+    """What the page declares before sending a photo straight to the bucket; the bucket's policy enforces it."""
+
+    source = forms.ChoiceField(choices=PHOTO_SOURCES)
+    group = forms.BooleanField(required=False)
+    content_type = forms.CharField(max_length=100)
+    size = forms.IntegerField()
+
+    def clean_content_type(self):
+        value, messages = self.cleaned_data["content_type"], upload_rules()["messages"]
+        if not value.startswith("image/"):
+            raise forms.ValidationError(messages["not_image"])
+        if value not in upload_rules()["types"]:
+            raise forms.ValidationError(messages["unsupported"].format(format=value.removeprefix("image/").upper()))
+        return value
+
+    def clean_size(self):
+        value, messages = self.cleaned_data["size"], upload_rules()["messages"]
+        if value < 1:
+            raise forms.ValidationError(messages["empty"])
+        if value > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(messages["too_big"])
+        return value

@@ -25,6 +25,8 @@ class MoodCapture(models.Model):
         MANUAL = "manual", "picked by hand"
 
     class Status(models.TextChoices):
+        # With S3 the browser sends the photo straight to the bucket: the row waits for it to arrive.
+        AWAITING_UPLOAD = "awaiting", "awaiting upload"
         QUEUED = "queued", "queued"
         ANALYSING = "analysing", "analysing"
         DONE = "done", "done"

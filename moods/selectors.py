@@ -12,7 +12,7 @@ from accounts.models import User
 from moods.models import Emotion, MoodCapture
 
 Status = MoodCapture.Status
-PENDING = (Status.QUEUED, Status.ANALYSING)
+PENDING = (Status.AWAITING_UPLOAD, Status.QUEUED, Status.ANALYSING)
 
 
 def capture_get(*, user: User, capture_id: int) -> MoodCapture:
@@ -98,3 +98,9 @@ def captures_stuck_analysing(*, before: datetime.datetime) -> list[int]:
     """Ids of captures whose analysis started before `before` and never ended."""
     return list(MoodCapture.objects.filter(Q(status=Status.ANALYSING) & Q(started_at__lt=before))
                 .values_list("id", flat=True))
+
+
+def captures_awaiting_upload(*, before: datetime.datetime) -> list[tuple[int, str]]:
+    """(id, stored name) of captures created before `before` whose photo was never confirmed in the bucket."""
+    return list(MoodCapture.objects.filter(status=Status.AWAITING_UPLOAD, created_at__lt=before)
+                .order_by("id").values_list("id", "image"))

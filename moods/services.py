@@ -35,6 +35,7 @@ CORRECTION_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_cor
 
 GAVE_UP_MESSAGE = "The emotion service did not answer in time. Please try again, or pick your mood."
 STORAGE_DOWN_MESSAGE = "We cannot store photos right now, so nothing was saved. Please try again in a minute."
+NEVER_ARRIVED_MESSAGE = "Your photo never arrived, so nothing was read. Please send it again."
 
 
 class StorageUnavailable(Exception):
@@ -60,8 +61,8 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
     return capture
 
 
-def _photo_store(jpeg: bytes) -> str:
-    name = f"photos/{uuid.uuid4().hex}.jpg"
+def _photo_store(jpeg: bytes, name: str | None = None) -> str:
+    name = name or f"photos/{uuid.uuid4().hex}.jpg"
     try:
         return default_storage.save(name, ContentFile(jpeg))
     except stored.storage_errors() as error:
@@ -89,6 +90,16 @@ def capture_create_manual(*, user: User, emotion: str, strategy: str | None = No
             strategy=strategy or user.strategy, started_at=now, finished_at=now)
         transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
     return capture
+
+
+def capture_queue_uploaded(*, capture_id: int) -> bool:
+    """Queue the analysis of a capture whose photo reached the bucket, after commit; return whether it changed."""
+    with transaction.atomic():
+        queued = MoodCapture.objects.filter(id=capture_id, status=Status.AWAITING_UPLOAD).update(
+            status=Status.QUEUED) == 1
+        if queued:
+            transaction.on_commit(partial(_enqueue, capture_id))
+    return queued
 
 
 def _enqueue(capture_id: int) -> None:
@@ -138,8 +149,10 @@ def capture_analyse(*, capture_id: int) -> None:
         return
     capture = MoodCapture.objects.select_related("user").get(id=capture_id)
     try:
+        if capture.image.name.startswith(RAW_UPLOADS):
+            _upload_clean(capture)
         analysis = _detect(capture)
-    except InputRejected as error:
+    except (InputRejected, photos.PhotoRejected) as error:
         capture_fail(capture_id=capture_id, message=str(error))
         return
     except BackendUnavailable:
@@ -152,6 +165,38 @@ def _claim(capture_id: int) -> bool:
     # Compare-and-swap: of two deliveries of the same task only one gets 1.
     return MoodCapture.objects.filter(id=capture_id, status=Status.QUEUED).update(
         status=Status.ANALYSING, started_at=timezone.now(), attempts=F("attempts") + 1) == 1
+
+
+# Where the browser posts a photo straight to the bucket (moods/uploads.py), under the storage's prefix;
+# nothing there has been checked yet, so it is never read by a backend nor shown to anyone.
+RAW_UPLOADS = "uploads/"
+UPLOAD_UNREADABLE_MESSAGE = "We could not read the photo you sent. Please try again in a minute."
+
+
+def _upload_clean(capture: MoodCapture) -> None:
+    """Replace the photo the browser sent to the bucket with its clean copy, exactly as a photo sent to us.
+
+    A rejected photo is deleted, then PhotoRejected raised; a store that cannot be reached raises
+    BackendUnavailable so the task retries. Safe to run again: the clean copy's name comes from the raw one's.
+    """
+    raw = capture.image.name
+    try:
+        with default_storage.open(raw, "rb") as handle:
+            data = handle.read(settings.UPLOAD_MAX_BYTES + 1)  # the bucket's policy already capped the size
+        jpeg = photos.photo_clean(data=data, max_bytes=settings.UPLOAD_MAX_BYTES,
+                                  max_pixels=settings.UPLOAD_MAX_PIXELS)
+        name = f"photos/{raw.removeprefix(RAW_UPLOADS)}.jpg"
+        default_storage.delete(name)  # a copy left by an attempt that died: else the store picks another name
+        name = _photo_store(jpeg, name)
+    except photos.PhotoRejected:
+        MoodCapture.objects.filter(id=capture.id).update(image="")
+        _files_delete([raw])
+        raise
+    except (StorageUnavailable, *stored.storage_errors()) as error:
+        raise BackendUnavailable(UPLOAD_UNREADABLE_MESSAGE) from error
+    MoodCapture.objects.filter(id=capture.id).update(image=name)
+    capture.image.name = name
+    _files_delete([raw])
 
 
 def _detect(capture: MoodCapture) -> Analysis:
@@ -227,6 +272,21 @@ def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]
     for capture_id in ids:
         _enqueue(capture_id)
     return ids
+
+
+def captures_upload_sweep(*, now: datetime.datetime | None = None) -> list[int]:
+    """End the captures whose photo was never confirmed as failed and delete what reached the bucket; return ids."""
+    now = now or timezone.now()
+    # The POST's policy has expired by then, and the page had CAPTURE_STUCK_AFTER_SECONDS more to confirm.
+    cutoff = now - datetime.timedelta(seconds=settings.AWS_S3_UPLOAD_EXPIRE + settings.CAPTURE_STUCK_AFTER_SECONDS)
+    swept = []
+    for capture_id, name in selectors.captures_awaiting_upload(before=cutoff):
+        # Compare-and-swap: a capture confirmed meanwhile is left to its analysis.
+        if MoodCapture.objects.filter(id=capture_id, status=Status.AWAITING_UPLOAD).update(
+                status=Status.FAILED, image="", error=NEVER_ARRIVED_MESSAGE, finished_at=now) == 1:
+            _photo_discard(name)  # on failure the bucket's lifecycle rule on uploads/ removes it later
+            swept.append(capture_id)
+    return swept
 
 
 LOCALISE_BATCH = 2000

@@ -27,3 +27,8 @@ def capture_analyse_task(capture_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def captures_requeue_stuck_task() -> None:
     services.captures_requeue_stuck()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def captures_uploads_sweep_task() -> None:
+    services.captures_upload_sweep()

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from moods import selectors, services
-from moods.forms import MoodForm, PhotoForm, upload_rules
+from moods import selectors, services, uploads
+from moods.forms import DirectUploadForm, MoodForm, PhotoForm, upload_rules
 from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
@@ -27,7 +27,7 @@ def _wants_json(request) -> bool:
 
 def _page(request, form: PhotoForm, *, status: int = 200):
     context = {"form": form, "emotions": Emotion.choices, "first_capture": not request.user.captures.exists(),
-               "upload_rules": upload_rules()}
+               "upload_rules": upload_rules(), "direct_upload": settings.STORAGE_BACKEND == "s3"}
     return render(request, "moods/capture.html", context, status=status)
 
 
@@ -73,6 +73,38 @@ def capture_page(request):
         else:
             return _created(request, capture)
     return _rejected(request, form)
+
+
+@login_required
+@require_POST
+def capture_upload_start(request):
+    """With S3, the page's script asks here for a presigned POST, then sends the photo straight to the bucket."""
+    if settings.STORAGE_BACKEND != "s3":
+        raise Http404("Photos are sent to this site, not to a bucket.")
+    form = DirectUploadForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"detail": next(iter(form.errors.values()))[0]}, status=400)
+    try:
+        capture, post = uploads.capture_upload_start(user=request.user, source=form.cleaned_data["source"],
+                                                     group=form.cleaned_data["group"])
+    except services.StorageUnavailable as error:
+        return JsonResponse({"detail": str(error)}, status=503)
+    return JsonResponse({"upload": post, "refused": uploads.refused_message(),
+                         "confirm_url": reverse("capture_upload_confirm", args=[capture.id])}, status=201)
+
+
+@login_required
+@require_POST
+def capture_upload_confirm(request, capture_id: int):
+    """The photo is in the bucket (the page says so): check it and queue its analysis."""
+    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    try:
+        capture = uploads.capture_upload_confirm(capture=capture)
+    except uploads.UploadMissing as error:
+        return JsonResponse({"detail": str(error)}, status=409)
+    except services.StorageUnavailable as error:
+        return JsonResponse({"detail": str(error)}, status=503)
+    return _created(request, capture)
 
 
 @login_required

@@ -52,3 +52,37 @@ def faceapi_files() -> None:
 def faceapi_node() -> None:
     """Node and face-api's npm packages to run its reference: skip, or fail when REQUIRE_SERVICES=1."""
     _skip_or_fail(_npm_missing(node=True))
+
+
+@pytest.fixture
+def s3_server(monkeypatch, settings):
+    """moto's S3 server (with S3's POST policy checks) holding the photos, and STORAGE_BACKEND=s3.
+
+    Yields the server; `s3_server.client` is a boto3 client on it, `s3_server.bucket` the bucket's name.
+    """
+    import boto3
+
+    from cloudscendo.aws import client_config
+    from moods.tests.s3_server import ACCESS_KEY, REGION, SECRET_KEY, PolicyCheckedMotoServer
+
+    for key, value in {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                       "AWS_DEFAULT_REGION": REGION}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    server = PolicyCheckedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    # The options settings._default_storage() gives STORAGE_BACKEND=s3, on moto's endpoint; an IP
+    # endpoint is addressed path-style whatever the setting.
+    config = client_config(connect_timeout=2, read_timeout=5, signature_version="s3v4",
+                           s3={"addressing_style": "path"})
+    server.bucket = "cloudscendo-direct-uploads"
+    server.client = boto3.session.Session().client("s3", region_name=REGION, endpoint_url=server.url, config=config)
+    server.client.create_bucket(Bucket=server.bucket)
+    settings.STORAGE_BACKEND = "s3"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": server.bucket, "region_name": REGION, "endpoint_url": server.url, "location": "captures",
+        "client_config": config, "default_acl": None, "file_overwrite": False, "querystring_auth": True,
+        "querystring_expire": 300, "object_parameters": {"ServerSideEncryption": "AES256"}}}}
+    yield server
+    server.reset()
+    server.stop()
