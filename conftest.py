@@ -262,13 +262,15 @@ def browser_launcher(live_server) -> Iterator:
         route.abort("blockedbyclient")
 
     with sync_playwright() as playwright, contextlib.ExitStack() as stack:
-        def launch(*extra_args: str):
+        def launch(*extra_args: str, allow_origins: tuple[str, ...] = ()):
+            """allow_origins: other origins (scheme://host:port) this page may reach, e.g. a test's moto server."""
+            allowed = (live_server.url, *(f"{origin}/" for origin in allow_origins))
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                  args=[*CHROMIUM_ARGS, *extra_args])
             stack.callback(browser.close)
             context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
             stack.callback(context.close)
-            context.route(lambda url: not url.startswith(live_server.url), refuse)
+            context.route(lambda url: not url.startswith(allowed), refuse)
             page = context.new_page()
             page.set_default_timeout(10_000)
             return page
