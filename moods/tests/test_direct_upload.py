@@ -8,6 +8,8 @@ import json
 
 import pytest
 import requests
+from botocore.stub import Stubber
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
 
@@ -192,6 +194,21 @@ def test_confirming_before_the_photo_arrived_changes_nothing(client, s3_server, 
     assert (response.status_code, response.json()) == (409, {"detail": uploads.UPLOAD_MISSING_MESSAGE})
     assert MoodCapture.objects.get().status == "awaiting"
     assert callbacks == []
+
+
+@pytest.mark.parametrize("code", ["403", "503"])
+def test_a_role_without_list_bucket_sees_a_missing_photo_as_403_and_a_store_down_as_503(client, s3_server, code):
+    client.force_login(UserFactory())
+    answer = _start(client).json()
+    s3 = default_storage.connection.meta.client
+
+    with Stubber(s3) as stub:
+        stub.add_client_error("head_object", service_error_code=code, http_status_code=int(code))
+        response = client.post(answer["confirm_url"], **JSON)
+
+    expected = {"403": (409, uploads.UPLOAD_MISSING_MESSAGE), "503": (503, services.STORAGE_DOWN_MESSAGE)}[code]
+    assert (response.status_code, response.json()["detail"]) == expected
+    assert MoodCapture.objects.get().status == "awaiting"
 
 
 def test_confirming_queues_the_analysis_once(client, s3_server, django_capture_on_commit_callbacks):
