@@ -8,13 +8,16 @@ import json
 
 import pytest
 import requests
+from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
+from storages.backends.s3 import S3Storage
 
 from accounts.tests.factories import UserFactory
 from moods import photos, services, uploads
+from moods.emotion import BackendUnavailable
 from moods.models import MoodCapture
 from moods.tests.images import astronaut_jpeg, encoded
 from moods.tests.test_capture_upload import HTML, POLYGLOTS, _png_header_claiming
@@ -313,6 +316,23 @@ def test_cleaning_twice_after_a_worker_died_leaves_one_clean_copy(client, s3_ser
     assert _keys(s3_server) == [f"captures/{clean}"]
     assert s3_server.client.get_object(Bucket=s3_server.bucket, Key=f"captures/{clean}")["Body"].read() \
         == photos.photo_clean(data=astronaut_jpeg(), max_bytes=10**7, max_pixels=10**8)
+
+
+def test_a_bucket_that_cannot_be_read_leaves_the_capture_queued_for_a_retry(client, s3_server, monkeypatch):
+    client.force_login(UserFactory())
+    capture = _uploaded_capture(client, s3_server, astronaut_jpeg())
+    raw = capture.image.name
+
+    def unreachable(storage, name, mode="rb"):
+        raise EndpointConnectionError(endpoint_url=s3_server.url)
+
+    monkeypatch.setattr(S3Storage, "_open", unreachable)
+    with pytest.raises(BackendUnavailable):
+        services.capture_analyse(capture_id=capture.id)
+
+    capture.refresh_from_db()
+    assert (capture.status, capture.image.name, capture.error) == ("queued", raw, "")
+    assert _keys(s3_server) == [f"captures/{raw}"]
 
 
 def test_a_photo_not_kept_is_gone_from_the_bucket_after_its_reading(client, s3_server,
