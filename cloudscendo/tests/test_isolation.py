@@ -34,6 +34,8 @@ OBJECT_ROUTES = {
     "capture_photo": Route("get", "capture_id"),
     "capture_delete": Route("post", "capture_id", owner_status=302),
     "capture_correct": Route("post", "capture_id", {"emotion": "CALM"}, owner_status=302),
+    # A capture analysed already is left alone by its confirmation, which then shows its page.
+    "capture_upload_confirm": Route("post", "capture_id", owner_status=302),
     "music:capture_songs": Route("get", "capture_id"),
     "music:capture_songs_list": Route("get", "capture_id"),
     "music:capture_songs_change": Route("post", "capture_id", {"action": "new"}, owner_status=302),
