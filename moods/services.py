@@ -149,7 +149,7 @@ def capture_analyse(*, capture_id: int) -> None:
         return
     capture = MoodCapture.objects.select_related("user").get(id=capture_id)
     try:
-        if capture.image.name.startswith(RAW_UPLOADS):
+        if capture.image.name.startswith(stored.RAW_UPLOADS):
             _upload_clean(capture)
         analysis = _detect(capture)
     except (InputRejected, photos.PhotoRejected) as error:
@@ -167,9 +167,6 @@ def _claim(capture_id: int) -> bool:
         status=Status.ANALYSING, started_at=timezone.now(), attempts=F("attempts") + 1) == 1
 
 
-# Where the browser posts a photo straight to the bucket (moods/uploads.py), under the storage's prefix;
-# nothing there has been checked yet, so it is never read by a backend nor shown to anyone.
-RAW_UPLOADS = "uploads/"
 UPLOAD_UNREADABLE_MESSAGE = "We could not read the photo you sent. Please try again in a minute."
 
 
@@ -185,7 +182,7 @@ def _upload_clean(capture: MoodCapture) -> None:
             data = handle.read(settings.UPLOAD_MAX_BYTES + 1)  # the bucket's policy already capped the size
         jpeg = photos.photo_clean(data=data, max_bytes=settings.UPLOAD_MAX_BYTES,
                                   max_pixels=settings.UPLOAD_MAX_PIXELS)
-        name = f"photos/{raw.removeprefix(RAW_UPLOADS)}.jpg"
+        name = f"photos/{raw.removeprefix(stored.RAW_UPLOADS)}.jpg"
         default_storage.delete(name)  # a copy left by an attempt that died: else the store picks another name
         name = _photo_store(jpeg, name)
     except photos.PhotoRejected:

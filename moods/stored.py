@@ -2,6 +2,16 @@
 
 from django.core.files.storage import default_storage
 
+# Where the browser posts a photo straight to the bucket (moods/uploads.py), under the storage's prefix.
+# Nothing there has been checked yet: no backend reads it and no link points at it until a worker has
+# replaced it with its clean copy (services._upload_clean).
+RAW_UPLOADS = "uploads/"
+
+
+def photo_showable(name: str) -> bool:
+    """Whether a stored name is a clean photo that may be shown to its owner (not a raw upload, not discarded)."""
+    return bool(name) and not name.startswith(RAW_UPLOADS)
+
 
 def s3_location(name: str) -> dict | None:
     """{"Bucket", "Name"} of a stored file when the default storage is S3, else None."""

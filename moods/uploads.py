@@ -35,7 +35,7 @@ def capture_upload_start(*, user: User, source: str, group: bool = False,
 
     Raises services.StorageUnavailable when the POST cannot be signed (no credentials); then no row exists.
     """
-    name = f"{services.RAW_UPLOADS}{uuid.uuid4().hex}"
+    name = f"{stored.RAW_UPLOADS}{uuid.uuid4().hex}"
     post = _presigned_post(name)
     capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
                                          status=Status.AWAITING_UPLOAD, strategy=strategy or user.strategy)

@@ -16,7 +16,7 @@ from moods.forms import DirectUploadForm, MoodForm, PhotoForm, upload_rules
 from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
-from moods.stored import s3_location
+from moods.stored import photo_showable, s3_location
 from music import selectors as music_selectors
 
 
@@ -145,8 +145,8 @@ def capture_status(request, capture_id: int):
 @require_GET
 def capture_photo(request, capture_id: int):
     capture = selectors.capture_get(user=request.user, capture_id=capture_id)
-    if not capture.image:
-        raise Http404("This photo was not kept.")
+    if not photo_showable(capture.image.name):
+        raise Http404("This photo was not kept, or is not checked yet.")
     if s3_location(capture.image.name):
         return redirect(default_storage.url(capture.image.name))  # presigned, short-lived
     return FileResponse(capture.image.open("rb"), content_type="image/jpeg")

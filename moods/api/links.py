@@ -6,14 +6,14 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from moods.models import MoodCapture
-from moods.stored import s3_location
+from moods.stored import photo_showable, s3_location
 
 _SALT = "moods.api.photo"
 
 
 def photo_url(*, capture: MoodCapture, request) -> str | None:
-    """A presigned S3 URL or a signed link to our photo view (PHOTO_URL_EXPIRE_SECONDS); None without photo."""
-    if not capture.image:
+    """A presigned S3 URL or a signed link to our photo view (PHOTO_URL_EXPIRE_SECONDS); None without a clean photo."""
+    if not photo_showable(capture.image.name):
         return None
     if s3_location(capture.image.name):
         return default_storage.url(capture.image.name)

@@ -241,6 +241,19 @@ def test_nobody_else_can_confirm_a_capture(client, s3_server):
     assert MoodCapture.objects.get().status == "awaiting"
 
 
+def test_a_photo_not_cleaned_yet_has_no_link_for_anyone(client, s3_server):
+    client.force_login(UserFactory())
+    capture = _uploaded_capture(client, s3_server, HTML)  # in the bucket, typed image/jpeg, confirmed
+
+    response = client.get(f"/captures/{capture.id}/photo")
+
+    assert response.status_code == 404
+    assert client.get(f"/api/captures/{capture.id}/").json()["image_url"] is None
+    assert services.capture_analyse(capture_id=capture.id) is None  # the worker then refuses it
+    capture.refresh_from_db()
+    assert (capture.status, capture.image.name) == ("failed", "")
+
+
 # --- The worker: the object is cleaned exactly as a photo sent to us, or deleted ---------------------
 
 def test_the_worker_replaces_the_upload_with_its_clean_copy_then_reads_it(client, s3_server):
