@@ -39,7 +39,7 @@ class DirectUploadForm(forms.Form):
 
     source = forms.ChoiceField(choices=PHOTO_SOURCES)
     group = forms.BooleanField(required=False)
-    content_type = forms.CharField(max_length=100)
+    content_type = forms.CharField(max_length=100, required=False)  # a browser may know no type: not an image
     size = forms.IntegerField()
 
     def clean_content_type(self):

@@ -84,6 +84,7 @@ def test_starting_an_upload_creates_a_capture_awaiting_its_photo_and_a_post_for_
 @pytest.mark.parametrize(("post", "detail"), [
     ({"content_type": "image/gif"}, "GIF images are not supported. Send a JPEG, PNG or WebP photo."),
     ({"content_type": "text/html"}, "This file is not an image. Send a JPEG, PNG or WebP photo."),
+    ({"content_type": ""}, "This file is not an image. Send a JPEG, PNG or WebP photo."),
     ({"size": 0}, "The file is empty."),
     ({"size": 10 * 1024 * 1024 + 1}, "The photo is larger than 10 MB."),
 ])
