@@ -21,6 +21,7 @@ from cloudscendo.env import (
     env_required,
     env_str,
 )
+from cloudscendo.logs import logging_config
 from cloudscendo.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cloudscendo.logs.RequestIdMiddleware",
+    "cloudscendo.health.ProbeMiddleware",  # before the host check and the HTTPS redirect (see its docstring)
     "django.middleware.security.SecurityMiddleware",
     "cloudscendo.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -371,13 +374,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
-}
+# Production logs one JSON object a line (request and task ids included); text reads better locally.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT,
+                         level=env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"))
+
+
+# --- Operations: probes, error reporting, tracing, queue metrics (issue 16) ----------------
+
+
+def _health_token() -> str | None:
+    token = env_str("HEALTH_TOKEN")
+    if token is not None and len(token) < 16:
+        raise ImproperlyConfigured("HEALTH_TOKEN must be at least 16 characters (it unlocks /readyz's details).")
+    return token
+
+
+HEALTH_TOKEN = _health_token()
 
 
 # --- Moods: capture analysis retries and the stuck-capture sweeper --------------
