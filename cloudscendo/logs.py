@@ -14,6 +14,8 @@ import uuid
 
 from celery import current_task
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A load balancer's or client's id is kept when it is short and plain (ALB sends "Root=1-…;…" in
@@ -42,13 +44,17 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs a 4xx/5xx after the middleware chain returns, and
+        # that line needs the id too. request_finished (the response closed) clears it.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+@receiver(request_finished)
+def _request_id_clear(**kwargs) -> None:
+    request_id_var.set(None)
 
 
 class ContextFilter(logging.Filter):
