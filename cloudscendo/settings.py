@@ -392,6 +392,16 @@ def _health_token() -> str | None:
 
 HEALTH_TOKEN = _health_token()
 
+# Each queue's length and oldest message's age, every minute (CloudWatch's standard resolution):
+# what the worker autoscaling of infra/ reads (namespace Cloudscendo, QueueLength and OldestMessageAge
+# by Queue). "none" keeps them in this process's debug log.
+METRICS_BACKEND = env_choice("METRICS_BACKEND", ("none", "cloudwatch"), "none")
+if METRICS_BACKEND == "cloudwatch":
+    _aws_region("when METRICS_BACKEND=cloudwatch")
+# Expires before the next run: a backlog of the celery queue must not pile up stale gauges.
+CELERY_BEAT_SCHEDULE["queue-metrics"] = {"task": "cloudscendo.tasks.queue_metrics_publish_task", "schedule": 60.0,
+                                         "options": {"expires": 55}}
+
 
 # --- Moods: capture analysis retries and the stuck-capture sweeper --------------
 
