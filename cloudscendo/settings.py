@@ -200,6 +200,11 @@ SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("local", "kendra"), "local")
 VIDEO_BACKEND = env_choice("VIDEO_BACKEND", ("offline", "youtube"), "offline")
 if EMOTION_BACKEND == "rekognition":
     _aws_region("when EMOTION_BACKEND=rekognition")
+# DetectFaces calls a second, all workers together (a token bucket in CACHE_URL's Redis): set it to the
+# account's quota (Service Quotas: "Transactions per second per account for ... DetectFaces").
+REKOGNITION_MAX_TPS = env_float("REKOGNITION_MAX_TPS", 5.0, minimum=0.1, maximum=10_000)
+# A worker waits this long for a slot, then the analysis is retried later; under the task's soft time limit.
+REKOGNITION_MAX_WAIT_SECONDS = env_float("REKOGNITION_MAX_WAIT_SECONDS", 10.0, minimum=0, maximum=60)
 KENDRA_INDEX_ID = env_str("KENDRA_INDEX_ID")
 if SEARCH_BACKEND == "kendra":
     _aws_region("when SEARCH_BACKEND=kendra")
