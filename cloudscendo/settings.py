@@ -195,11 +195,11 @@ STORAGES = {
 
 # --- Backends behind the ports ----------------------------------------------
 
-EMOTION_BACKEND = env_choice("EMOTION_BACKEND", ("local", "rekognition"), "local")
+EMOTION_BACKEND = env_choice("EMOTION_BACKEND", ("local", "rekognition", "hybrid"), "local")
 SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("local", "kendra"), "local")
 VIDEO_BACKEND = env_choice("VIDEO_BACKEND", ("offline", "youtube"), "offline")
-if EMOTION_BACKEND == "rekognition":
-    _aws_region("when EMOTION_BACKEND=rekognition")
+if EMOTION_BACKEND in ("rekognition", "hybrid"):
+    _aws_region(f"when EMOTION_BACKEND={EMOTION_BACKEND}")
 # DetectFaces calls a second, all workers together (a token bucket in CACHE_URL's Redis): set it to the
 # account's quota (Service Quotas: "Transactions per second per account for ... DetectFaces").
 REKOGNITION_MAX_TPS = env_float("REKOGNITION_MAX_TPS", 5.0, minimum=0.1, maximum=10_000)

@@ -3,15 +3,14 @@
 import json
 import logging
 
-import boto3
 import pytest
 import redis
-from botocore.stub import Stubber
 from django.conf import settings as django_settings
 
 from cloudscendo import services
 from cloudscendo.logs import TASK_PUBLISHED_AT
 from cloudscendo.metrics import BackendUnavailable
+from cloudscendo.tests.aws_stubs import stubbed_client
 from conftest import send_task
 
 pytestmark = pytest.mark.redis
@@ -30,12 +29,8 @@ def queues(settings, redis_broker_url):
 @pytest.fixture
 def cloudwatch(monkeypatch, settings):
     settings.METRICS_BACKEND = "cloudwatch"
-    client = boto3.client("cloudwatch", region_name="eu-west-1", aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
-    monkeypatch.setattr("cloudscendo.aws.client", lambda service: {"cloudwatch": client}[service])
-    with Stubber(client) as stub:
+    with stubbed_client(monkeypatch, "cloudwatch") as stub:
         yield stub
-        stub.assert_no_pending_responses()
 
 
 def _published_at(client: redis.Redis, queue: str, index: int) -> float:

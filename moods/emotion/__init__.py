@@ -58,6 +58,7 @@ BACKENDS = {
     "local-faceapi": "moods.emotion.local_faceapi.FaceApiDetector",  # for evaluation and benches
     "local-fer": "moods.emotion.local.FerDetector",
     "rekognition": "moods.emotion.rekognition.RekognitionDetector",
+    "hybrid": "moods.emotion.hybrid.HybridDetector",  # local first, Rekognition when it is unsure
 }
 
 
