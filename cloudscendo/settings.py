@@ -397,6 +397,21 @@ def _health_token() -> str | None:
 
 HEALTH_TOKEN = _health_token()
 
+
+def _endpoint(name: str) -> str | None:
+    value = env_str(name)
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL.")
+    return value
+
+
+# Error reporting and tracing, both off unless set (cloudscendo/observability.py); the SDKs are
+# imported only when their variable is set.
+SENTRY_DSN = _endpoint("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0.0, maximum=1.0)
+OTEL_EXPORTER_OTLP_ENDPOINT = _endpoint("OTEL_EXPORTER_OTLP_ENDPOINT")
+
 # Each queue's length and oldest message's age, every minute (CloudWatch's standard resolution):
 # what the worker autoscaling of infra/ reads (namespace Cloudscendo, QueueLength and OldestMessageAge
 # by Queue). "none" keeps them in this process's debug log.
