@@ -86,6 +86,11 @@ class _LocalBucket:
             return slot, slot - now
 
 
-@functools.cache
+_local_buckets: dict[str, _LocalBucket] = {}
+_local_buckets_lock = threading.Lock()
+
+
 def _local_bucket(key: str) -> _LocalBucket:
-    return _LocalBucket()
+    # Under a lock: two threads' first calls must not each make a bucket of their own.
+    with _local_buckets_lock:
+        return _local_buckets.setdefault(key, _LocalBucket())
