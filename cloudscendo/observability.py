@@ -28,8 +28,17 @@ def sentry_setup(*, dsn: str, transport=None) -> None:
         traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
         # Faces and moods are sensitive: no user ids, cookies, headers or bodies leave with an event.
         send_default_pii=False, max_request_body_size="never",
-        integrations=[DjangoIntegration(), CeleryIntegration()],
+        integrations=[DjangoIntegration(), CeleryIntegration()], before_send=_request_id_tag,
     )
+
+
+def _request_id_tag(event: dict, hint: dict) -> dict:
+    """Tag an event with the request id, so it leads to the same request's (or task's) log lines."""
+    from cloudscendo.logs import request_id_var
+
+    if request_id := request_id_var.get():
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event
 
 
 def tracing_setup(*, processor=None):

@@ -65,7 +65,7 @@ class Recording(Transport):
 started = sentry_sdk.get_client()
 from cloudscendo.observability import sentry_setup
 sentry_setup(dsn="https://public@sentry.example.invalid/1", transport=Recording())
-response = client.get("/broken/", HTTP_COOKIE="sessionid=secret-session")
+response = client.get("/broken/", HTTP_COOKIE="sessionid=secret-session", HTTP_X_REQUEST_ID="broken-request-7")
 sentry_sdk.flush()
 event = events[0]
 print(json.dumps({"status": response.status_code, "started": started.is_active(),
@@ -73,13 +73,13 @@ print(json.dumps({"status": response.status_code, "started": started.is_active()
                   "events": len(events), "type": event["exception"]["values"][-1]["type"],
                   "value": event["exception"]["values"][-1]["value"], "request": event["request"],
                   "cookies": event["request"].get("cookies"), "user": event.get("user"),
-                  "environment": event["environment"]}))
+                  "environment": event["environment"], "request_id": event["tags"]["request_id"]}))
 """, SENTRY_DSN="https://public@sentry.example.invalid/1", SENTRY_ENVIRONMENT="staging")
 
     assert body == {"status": 500, "started": True, "integrations": ["celery", "django"], "events": 1,
                     "type": "ZeroDivisionError", "value": "the view broke",
                     "request": {"data": ""},  # the body left out, and no cookie, session or user
-                    "cookies": None, "user": None, "environment": "staging"}
+                    "cookies": None, "user": None, "environment": "staging", "request_id": "broken-request-7"}
 
 
 def test_with_an_otlp_endpoint_requests_are_traced():
