@@ -51,6 +51,19 @@ def capture_corrections(*, capture: MoodCapture) -> list[dict]:
             for row in capture_scores(capture=capture)[:CORRECTIONS_OFFERED]]
 
 
+def capture_faces(*, capture: MoodCapture) -> list[dict]:
+    """Each face of a photo reading, largest first: its box in percent of the photo (left, top, width, height),
+    its own top emotion and score, and whether it decided the reading (the largest, or every face in a group)."""
+    faces = []
+    for number, face in enumerate(capture.faces, start=1):
+        scores = face.get("scores") or {}
+        emotion = max(scores, key=scores.get) if any(scores.values()) else ""
+        faces.append({"number": number, "box": [round(100 * value, 2) for value in face["box"]],
+                      "emotion": emotion, "label": Emotion(emotion).label if emotion else "unreadable",
+                      "score": float(scores.get(emotion, 0.0)), "decided": capture.group or number == 1})
+    return faces
+
+
 def capture_status(*, capture: MoodCapture) -> dict:
     """The JSON the capture page polls."""
     return {
@@ -65,6 +78,9 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "scores": capture_scores(capture=capture),
         "face_count": capture.face_count,
         "group": capture.group,
+        "faces": capture_faces(capture=capture),
+        # The private photo, through the permission-checked view; empty once it was not kept.
+        "photo_url": reverse("capture_photo", args=[capture.id]) if capture.image else "",
         "uncertain": capture_is_uncertain(capture=capture),
         "correction": capture.correction,
         "correction_label": capture.get_correction_display() if capture.correction else "",
