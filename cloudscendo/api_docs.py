@@ -5,13 +5,17 @@ plain HTML in the site's layout, so it is accessible like every other page and n
 """
 
 import functools
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
 
 METHODS = ("get", "post", "put", "patch", "delete")
+CODE = re.compile(r"`([^`]+)`")
 REF_PREFIX = "#/components/schemas/"
 
 
@@ -33,14 +37,15 @@ def api_reference() -> dict:
 def _operation(method: str, path: str, operation: dict) -> dict:
     return {
         "id": operation["operationId"], "method": method.upper(), "path": path,
-        "summary": operation.get("summary", ""), "description": operation.get("description", ""),
+        "summary": operation.get("summary", ""), "description": description_html(operation.get("description", "")),
         "public": {} in operation.get("security", []),
         "parameters": [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
-                        "type": type_text(p.get("schema", {})), "description": p.get("description", "")}
+                        "type": type_text(p.get("schema", {})),
+                        "description": description_html(p.get("description", ""))}
                        for p in operation.get("parameters", [])],
         "bodies": [{"media_type": media, "type": type_text(body.get("schema", {}))}
                    for media, body in operation.get("requestBody", {}).get("content", {}).items()],
-        "responses": [{"code": code, "description": response.get("description", ""),
+        "responses": [{"code": code, "description": description_html(response.get("description", "")),
                        "type": ", ".join(type_text(body.get("schema", {}))
                                          for body in response.get("content", {}).values())}
                       for code, response in operation["responses"].items()],
@@ -50,10 +55,30 @@ def _operation(method: str, path: str, operation: dict) -> dict:
 def _object(schema: dict) -> dict:
     required = set(schema.get("required", []))
     fields = [{"name": name, "type": type_text(field), "required": name in required,
-               "read_only": field.get("readOnly", False), "description": field.get("description", "")}
+               "read_only": field.get("readOnly", False), "description": description_html(field.get("description", ""))}
               for name, field in schema.get("properties", {}).items()]
-    return {"description": schema.get("description", ""), "fields": fields,
+    return {"description": description_html(schema.get("description", "")), "fields": fields,
             "values": [value for value in schema.get("enum", []) if value], "type": type_text(schema)}
+
+
+def description_html(text: str) -> SafeString:
+    """The little Markdown drf-spectacular writes (`code`, "* item" lists of enum values) as escaped HTML."""
+    blocks = []
+    for block in text.strip().split("\n\n"):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(line.startswith("* ") for line in lines):
+            blocks.append(format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>",
+                                                                      ((_inline(line[2:]),) for line in lines))))
+        elif lines:
+            blocks.append(format_html("<p>{}{}</p>", _inline(lines[0]),
+                                      format_html_join("", "<br>{}", ((_inline(line),) for line in lines[1:]))))
+    return format_html_join("", "{}", ((block,) for block in blocks))
+
+
+def _inline(line: str) -> SafeString:
+    parts = CODE.split(line)  # text, code, text, code, ..., text
+    return format_html_join("", "{}{}", ((parts[i], format_html("<code>{}</code>", parts[i + 1]) if i + 1 < len(parts)
+                                          else "") for i in range(0, len(parts), 2)))
 
 
 def type_text(schema: dict) -> str:

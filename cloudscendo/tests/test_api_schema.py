@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
-from cloudscendo.api_docs import type_text
+from cloudscendo.api_docs import description_html, type_text
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_docs_page_shows_every_endpoint_and_type_from_the_schema_under_the_s
     shown = set(re.findall(r'<span class="api-method[^"]*">(\w+)</span> <code>([^<]+)</code>', html))
     assert {f"{method} {path}" for method, path in shown} == operations
     assert set(re.findall(r'<h3 id="type-(\w+)">', html)) == set(schema["components"]["schemas"])
-    assert "list of Face" in html and "Not logged in: send a session cookie" in html
+    assert "list of Face" in html and "<p>Not logged in: send a session cookie" in html
 
 
 def test_the_docs_page_asks_a_visitor_to_log_in(client):
@@ -65,3 +65,11 @@ def test_type_text_puts_a_schema_in_words():
                                 {"$ref": "#/components/schemas/BlankEnum"}]}) == "EmotionEnum or BlankEnum"
     assert type_text({"enum": ["HAPPY", "SAD", ""]}) == "one of HAPPY, SAD"
     assert type_text({"enum": [""]}) == "empty string"
+
+
+def test_description_html_escapes_and_renders_code_and_value_lists():
+    text = "Default: the user's <own>.\n\n* `match` - Match my mood\n* `uplift` - Lift it"
+
+    assert description_html(text) == ("<p>Default: the user&#x27;s &lt;own&gt;.</p><ul><li><code>match</code> - Match "
+                                      "my mood</li><li><code>uplift</code> - Lift it</li></ul>")
+    assert description_html("") == ""
