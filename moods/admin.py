@@ -5,11 +5,26 @@ from moods import admin_views, services
 from moods.models import MoodCapture
 
 
+class BackendFilter(admin.SimpleListFilter):
+    """By backend; Django's own filter shows a blank backend (no analysis yet) as a link with no text."""
+
+    title = "backend"
+    parameter_name = "backend"
+
+    def lookups(self, request, model_admin):
+        names = MoodCapture.objects.order_by("backend").values_list("backend", flat=True).distinct()
+        return [(name or "-", name or "none yet") for name in names]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value is None else queryset.filter(backend="" if value == "-" else value)
+
+
 @admin.register(MoodCapture)
 class MoodCaptureAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "source", "status", "emotion", "correction", "confidence", "face_count", "backend",
                     "created_at"]
-    list_filter = ["status", "source", "emotion", "correction", "backend", "created_at"]
+    list_filter = ["status", "source", "emotion", "correction", BackendFilter, "created_at"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
     date_hierarchy = "created_at"
