@@ -70,3 +70,26 @@ def test_two_faces_show_their_boxes_emotions_and_the_deciding_rule(browser_page,
     assert left_x < 0.5 < right_x
     figure.scroll_into_view_if_needed()
     screenshot(page, f"faces-02-detail-page-{size}", full_page=False)
+
+
+def test_a_photo_that_is_not_kept_gets_its_boxes_over_the_browsers_own_copy(browser_page, shared_data, tmp_path):
+    page = browser_page
+    page.set_viewport_size(SIZES["phone"])
+    photo = tmp_path / "two.jpg"
+    photo.write_bytes(two_faces_jpeg(shared_data / "faces"))
+    log_in(page, UserFactory(keep_images=False).username)
+
+    page.goto("/capture/")
+    page.get_by_label("Your photo").set_input_files(str(photo))
+    page.get_by_role("button", name="Send photo").click()
+    figure = page.locator("#capture-reading figure.face-figure")
+    figure.locator("img").wait_for()
+    figure.locator("img").evaluate("img => img.decode()")
+
+    assert MoodCapture.objects.values_list("image", flat=True).get() == ""  # the server kept no photo
+    assert figure.locator("img").get_attribute("src").startswith("blob:")
+    assert figure.locator(".face-tag").all_inner_texts() == ["1 happy", "2 sad"]
+    (left_x, _), (right_x, _) = boxes_inside_the_photo(figure)
+    assert left_x < 0.5 < right_x
+    figure.scroll_into_view_if_needed()
+    screenshot(page, "faces-03-photo-not-kept-phone", full_page=False)

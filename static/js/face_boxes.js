@@ -5,6 +5,27 @@
 (function () {
   "use strict";
 
+  // The photo this page last sent, as the browser holds it: a listener who does not keep photos (a visitor's
+  // trial, or "keep my photos" off) still sees the boxes, drawn over their own copy, which never leaves the tab.
+  let sentPhoto = "";
+
+  function remember(url) {
+    if (sentPhoto && sentPhoto !== url && sentPhoto.startsWith("blob:")) URL.revokeObjectURL(sentPhoto);
+    sentPhoto = url;
+  }
+
+  // Capture phase: noted before the capture page's own handlers send the photo.
+  document.addEventListener("submit", function (event) {
+    const input = event.target.querySelector && event.target.querySelector("input[type=file]");
+    if (input && input.files && input.files[0]) remember(URL.createObjectURL(input.files[0]));
+  }, true);
+  document.addEventListener("click", function (event) {
+    const snapshot = document.getElementById("camera-snapshot");
+    if (event.target.closest && event.target.closest("#camera-send") && snapshot && snapshot.src) {
+      sentPhoto = snapshot.src;  // made by capture.js, which keeps it for a retake: not ours to revoke
+    }
+  }, true);
+
   function element(tag, text, className) {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -30,10 +51,10 @@
       ? "all of them decided, averaged by size (group photo)." : "the largest face decided the reading.");
   }
 
-  function photoWithBoxes(capture) {
+  function photoWithBoxes(capture, source) {
     const frame = element("div", undefined, "face-photo");
     const image = element("img");
-    image.src = capture.photo_url;
+    image.src = source;
     image.alt = "Your photo, with a numbered box around each face (listed below)";
     frame.append(image);
     capture.faces.forEach(function (face) {
@@ -50,10 +71,11 @@
   function faceFigure(capture) {
     if (!capture.faces || capture.faces.length < 2) return null;
     const figure = element("figure", undefined, "face-figure");
-    if (capture.photo_url) figure.append(photoWithBoxes(capture));
+    const source = capture.photo_url || sentPhoto;
+    if (source) figure.append(photoWithBoxes(capture, source));
     const caption = element("figcaption");
     caption.append(element("p", ruleText(capture)));
-    if (!capture.photo_url) caption.append(element("p", "The photo was not kept, so its boxes cannot be shown.", "help"));
+    if (!source) caption.append(element("p", "The photo was not kept, so its boxes cannot be shown.", "help"));
     const list = element("ol", undefined, "face-list");
     capture.faces.forEach(function (face) { list.append(element("li", faceText(face))); });
     caption.append(list);
