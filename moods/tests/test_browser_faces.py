@@ -33,21 +33,28 @@ def boxes_inside_the_photo(figure) -> list[tuple[float, float]]:
     return centres
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_two_faces_show_their_boxes_emotions_and_the_deciding_rule(browser_page, shared_data, tmp_path, size):
-    page = browser_page
+def two_faces_sent(page, folder, faces_root, *, size: str, keep_images: bool = True):
+    """Log a new listener in at that size and send the two-face photo from the capture page; return the figure
+    the reading shows, its photo decoded."""
     page.set_viewport_size(SIZES[size])
-    photo = tmp_path / "two.jpg"
-    photo.write_bytes(two_faces_jpeg(shared_data / "faces"))
-    log_in(page, UserFactory().username)
-
-    # sent from the capture page, the reading shows the faces without a reload
+    photo = folder / "two.jpg"
+    photo.write_bytes(two_faces_jpeg(faces_root))
+    log_in(page, UserFactory(keep_images=keep_images).username)
     page.goto("/capture/")
     page.get_by_label("Your photo").set_input_files(str(photo))
     page.get_by_role("button", name="Send photo").click()
     figure = page.locator("#capture-reading figure.face-figure")
     figure.locator("img").wait_for()
     figure.locator("img").evaluate("img => img.decode()")
+    return figure
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_two_faces_show_their_boxes_emotions_and_the_deciding_rule(browser_page, shared_data, tmp_path, size):
+    page = browser_page
+
+    # sent from the capture page, the reading shows the faces without a reload
+    figure = two_faces_sent(page, tmp_path, shared_data / "faces", size=size)
 
     assert page.locator("#capture-reading [data-emotion]").inner_text() == "happy"
     assert figure.locator("figcaption p").first.inner_text() == "2 faces: the largest face decided the reading."
@@ -74,17 +81,8 @@ def test_two_faces_show_their_boxes_emotions_and_the_deciding_rule(browser_page,
 
 def test_a_photo_that_is_not_kept_gets_its_boxes_over_the_browsers_own_copy(browser_page, shared_data, tmp_path):
     page = browser_page
-    page.set_viewport_size(SIZES["phone"])
-    photo = tmp_path / "two.jpg"
-    photo.write_bytes(two_faces_jpeg(shared_data / "faces"))
-    log_in(page, UserFactory(keep_images=False).username)
 
-    page.goto("/capture/")
-    page.get_by_label("Your photo").set_input_files(str(photo))
-    page.get_by_role("button", name="Send photo").click()
-    figure = page.locator("#capture-reading figure.face-figure")
-    figure.locator("img").wait_for()
-    figure.locator("img").evaluate("img => img.decode()")
+    figure = two_faces_sent(page, tmp_path, shared_data / "faces", size="phone", keep_images=False)
 
     assert MoodCapture.objects.values_list("image", flat=True).get() == ""  # the server kept no photo
     assert figure.locator("img").get_attribute("src").startswith("blob:")
