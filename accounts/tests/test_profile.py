@@ -47,3 +47,11 @@ def test_counting_corrections_is_off_until_the_listener_opts_in_on_the_profile(c
     assert UserFactory().share_corrections is False
     user.refresh_from_db()
     assert user.share_corrections is True
+
+
+def test_the_privacy_page_names_the_same_opt_in_as_the_settings(client):
+    from accounts.models import User
+
+    label = User._meta.get_field("share_corrections").verbose_name
+
+    assert f"turn on “{label}”" in " ".join(client.get("/privacy/").content.decode().split())
