@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "cloudscendo",
     "accounts",
     "moods",
@@ -374,8 +373,6 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cloudscendo API",
     "DESCRIPTION": "Emotion-aware music recommendations.",
     "VERSION": "1.0.0",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
