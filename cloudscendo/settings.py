@@ -335,9 +335,13 @@ GUEST_STARTS_PER_HOUR = env_int("GUEST_STARTS_PER_HOUR", 10, minimum=1)
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CACHE_URL must start with redis:// or rediss://.")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+# Redis, failing over to the database table below while Redis is unreachable (cloudscendo.cache):
+# the throttle counters keep counting, and log-in keeps working, through a Redis outage.
+CACHES = {"default": {"BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}} if CACHE_URL
-          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          # Created by cloudscendo's migration 0002 (and by the test runner for test databases).
+          "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cloudscendo_cache"}}
 
 
 # --- E-mail, REST, logging -----------------------------------------------------------
