@@ -18,4 +18,5 @@ def on_commit_robust(func: Callable[..., object], *args: object) -> None:
 
     # What the log line names: the function and the start of its arguments (a file list may be long).
     callback.__qualname__ = f"{func.__module__}.{func.__qualname__}{repr(args)[:200]}"
+    callback.func, callback.args = func, args  # what was deferred, as functools.partial shows it (tests read it)
     transaction.on_commit(callback, robust=True)

@@ -409,6 +409,9 @@ CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
 }
 CELERY_BEAT_SCHEDULE["music-requeue-stuck-imports"] = {"task": "music.tasks.imports_requeue_stuck_task",
                                                        "schedule": 300.0}
+# Look-ups whose send was lost while the broker was down (music.services.videos.videos_requeue_lost).
+CELERY_BEAT_SCHEDULE["music-requeue-lost-video-lookups"] = {"task": "music.tasks.videos_requeue_lost_task",
+                                                            "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 
 # --- History dashboard and REST API (issue 5) ---------------------------------------

@@ -205,7 +205,14 @@ def _files_delete(names: list[str]) -> None:
 
 @transaction.atomic
 def capture_delete(*, capture: MoodCapture) -> None:
-    """Delete a capture; its stored photo goes once the deletion is committed."""
+    """Delete a capture (a capture already gone is no error); its stored photo goes once the deletion commits."""
+    # The row lock orders this against a song list being stored for the capture, which takes the
+    # same lock (music.services.recommendations): without it the delete could collect the list's
+    # songs before the build committed them, and fail on them at commit (issue 13: a 500, and the
+    # capture survived). Now either the build commits first and its songs are deleted with the
+    # capture, or the build finds the capture gone and stores nothing.
+    if not MoodCapture.objects.select_for_update().filter(id=capture.id).exists():
+        return
     _files_delete_on_commit([capture.image.name])
     capture.delete()
 
