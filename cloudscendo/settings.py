@@ -102,16 +102,26 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 
+# SQLite as `make run` uses it, with several tabs at once (issue 13: parallel writes answered 500
+# "database is locked"). WAL lets readers work while one connection writes; IMMEDIATE takes the
+# write lock when a transaction begins, where the busy timeout (20 s) waits for it, instead of
+# failing at once when a transaction that has read tries to write
+# (https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors).
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+
+
 def _database(url: str | None) -> dict:
     if url is None:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
-                "OPTIONS": {"timeout": 20}}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3", "OPTIONS": SQLITE_OPTIONS}
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
     try:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}
