@@ -136,6 +136,7 @@ def test_with_redis_down_every_path_keeps_the_write_and_once_it_is_back_everythi
     # then nothing is lost: every capture is done, every list (the photo's, made after its analysis, too) ready
     wait_for(_all_finished, timeout=60)
     assert MoodCapture.objects.count() == 3
+    assert Playlist.objects.count() == 4
     assert Playlist.objects.filter(capture__source="upload").count() == 1
     assert ImportJob.objects.get().summary["created"] == 2
     # and nothing is half-saved: the one photo kept is the upload's row's, and the CSV went with its job
