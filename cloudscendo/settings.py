@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cloudscendo.security.SecurityHeadersMiddleware",
+    "cloudscendo.outage.DatabaseUnavailableMiddleware",  # database unreachable: 503 and Retry-After, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -28,8 +28,12 @@ GAVE_UP_MESSAGE = "The import stopped before it finished (the worker failed or r
 def import_job_create(*, upload: UploadedFile, format: str, user_id: int | None) -> ImportJob:
     """Store an uploaded CSV and queue its import after commit."""
     name = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
-    job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
-                                   format=format, created_by_id=user_id)
+    try:
+        job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
+                                       format=format, created_by_id=user_id)
+    except BaseException:
+        default_storage.delete(name)  # no row (the database is down), no file
+        raise
     enqueue.import_job_enqueue(job_id=job.id)
     return job
 
