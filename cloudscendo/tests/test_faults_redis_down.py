@@ -48,6 +48,7 @@ def private_redis(settings, broker):
         "BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": server.url(1),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
     broker(server.url(0))
+    caches["fallback"].clear()  # a table no flush empties: what the test reads there must be its own
     yield server
     server.stop()
 
