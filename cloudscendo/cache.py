@@ -8,7 +8,7 @@ table, shared by every process like Redis is), until Redis answers again.
 
 import logging
 import threading
-import time
+from time import monotonic
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -34,10 +34,10 @@ class FailoverRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._lock = threading.Lock()
-        self._redis_after = 0.0  # time.monotonic() before which Redis is not tried again
+        self._redis_after = 0.0  # monotonic() before which Redis is not tried again
 
     def _call(self, operation: str, *args, **kwargs):
-        if time.monotonic() >= self._redis_after:
+        if monotonic() >= self._redis_after:
             try:
                 return getattr(super(), operation)(*args, **kwargs)
             except REDIS_DOWN as error:
@@ -46,10 +46,10 @@ class FailoverRedisCache(RedisCache):
 
     def _redis_down(self, error: Exception) -> None:
         with self._lock:
-            if time.monotonic() >= self._redis_after:  # one warning per outage window, not one per call
+            if monotonic() >= self._redis_after:  # one warning per outage window, not one per call
                 logger.warning("cache: Redis failed (%s); using the database cache for %.0f s",
                                error, RETRY_REDIS_AFTER_SECONDS)
-            self._redis_after = time.monotonic() + RETRY_REDIS_AFTER_SECONDS
+            self._redis_after = monotonic() + RETRY_REDIS_AFTER_SECONDS
 
 
 def _operation(name: str):

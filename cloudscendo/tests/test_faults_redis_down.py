@@ -8,7 +8,6 @@ lost connection). The worker shares the test's PostgreSQL database.
 """
 
 import datetime
-import os
 
 import pytest
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils import timezone
 from accounts.tests.factories import PASSWORD, UserFactory
 from cloudscendo.celery import app
 from cloudscendo.tests.api import token_client
-from cloudscendo.tests.redis_server import RedisServer, redis_server_missing
+from cloudscendo.tests.redis_server import RedisServer
 from conftest import wait_for
 from moods.models import MoodCapture
 from moods.tests.factories import stored_files
@@ -37,20 +36,15 @@ CSV = "name,artist,album,year,mood\nOne,A,X,2001,Happy\nTwo,B,X,2002,Sad\n"
 
 
 @pytest.fixture
-def private_redis(settings, broker):
+def private_redis(settings, broker, redis_server):
     """A private Redis as this process's broker (db 0) and cache (db 1), up; the test stops and starts it."""
-    if reason := redis_server_missing():
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (REQUIRE_SERVICES=1)", pytrace=False)
-        pytest.skip(reason)
-    server = RedisServer().start()
+    server = redis_server
     settings.CACHES = {**settings.CACHES, "default": {
         "BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": server.url(1),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
     broker(server.url(0))
     caches["fallback"].clear()  # a table no flush empties: what the test reads there must be its own
-    yield server
-    server.stop()
+    return server
 
 
 def _warm(server: RedisServer) -> None:
