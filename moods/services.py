@@ -219,7 +219,9 @@ def capture_delete(*, capture: MoodCapture) -> None:
 
 def user_captures_erase(*, user: User) -> None:
     """Account-deletion eraser: delete every stored photo of the user once the deletion commits."""
-    _files_delete_on_commit(user.captures.exclude(image="").values_list("image", flat=True))
+    # Locked as capture_delete locks one: a song list being stored for one of them commits first
+    # (and goes with the account) or finds its capture gone.
+    _files_delete_on_commit(user.captures.select_for_update().values_list("image", flat=True))
 
 
 def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:

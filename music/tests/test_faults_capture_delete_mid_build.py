@@ -1,5 +1,5 @@
-"""A capture deleted while a real worker builds its song list: the delete answers 302, the capture and its list
-are gone, and the build ends quietly (succeeded, nothing stored).
+"""A capture (or the whole account) deleted while a real worker builds its song list: the delete answers 302,
+the capture and its list are gone, and the build ends quietly (succeeded, nothing stored).
 
 The worker is caught where the race was (issue 13: 5 of 80 deletes answered 500 and the capture
 survived): a second PostgreSQL session holds the capture's row lock, so the build waits at the
@@ -12,7 +12,8 @@ import psycopg
 import pytest
 from django.db import connection, connections
 
-from accounts.tests.factories import UserFactory
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 from conftest import send_task, wait_for
 from moods.models import MoodCapture
 from moods.tests.factories import MoodCaptureFactory, stored_files
@@ -23,6 +24,9 @@ from music.services.imports import tracks_import
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BUILD = "music.tasks.playlist_build_task"
+# What is deleted: (the request, its data, where it answers); {id} is the capture's.
+DELETES = {"capture": ("/captures/{id}/delete/", {}, "/history/"),
+           "account": ("/accounts/delete/", {"password": PASSWORD}, "/")}
 
 
 def _sessions_waiting_on_a_lock() -> int:
@@ -38,8 +42,9 @@ def _other_session():
                            password=s["PASSWORD"] or None, dbname=s["NAME"])
 
 
+@pytest.mark.parametrize("deleted", DELETES)
 def test_a_capture_deleted_while_its_list_is_stored_is_gone_with_its_list_and_the_build_ends_quietly(
-        client, celery_worker_process, redis_broker_url):
+        client, celery_worker_process, redis_broker_url, deleted):
     # given a listener's analysed photo whose song list a real worker has claimed
     tracks_import(paths=[STARTER], format="starter")
     listener = UserFactory()
@@ -53,12 +58,13 @@ def test_a_capture_deleted_while_its_list_is_stored_is_gone_with_its_list_and_th
         wait_for(lambda: _sessions_waiting_on_a_lock() == 1, timeout=30)  # the build, about to store its songs
         assert Playlist.objects.values_list("status", flat=True).get(id=playlist.id) == "building"
 
-        # when the listener deletes the capture meanwhile
+        # when the listener deletes the capture (or their account) meanwhile
         answers, errors = [], []
+        path, data, answer_url = DELETES[deleted]
 
         def delete() -> None:
             try:
-                answers.append(client.post(f"/captures/{capture.id}/delete/"))
+                answers.append(client.post(path.format(id=capture.id), data))
             except Exception as error:  # noqa: BLE001 - the test client raises what would be a 500
                 errors.append(error)
             finally:
@@ -72,7 +78,8 @@ def test_a_capture_deleted_while_its_list_is_stored_is_gone_with_its_list_and_th
 
     # then the delete answers as usual, and the capture, its list, its songs and its photo are all gone
     assert errors == []
-    assert [(answer.status_code, answer.url) for answer in answers] == [(302, "/history/")]
+    assert [(answer.status_code, answer.url) for answer in answers] == [(302, answer_url)]
+    assert User.objects.filter(id=listener.id).exists() == (deleted == "capture")
     assert not MoodCapture.objects.filter(id=capture.id).exists()
     assert not Playlist.objects.filter(capture_id=capture.id).exists()
     assert not Recommendation.objects.filter(capture_id=capture.id).exists()
