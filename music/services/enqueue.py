@@ -1,7 +1,7 @@
 """The one module of the music app that sends tasks: each send after commit, and a broker outage logged, not raised.
 
 A row whose send is lost stays queued, and its sweeper (requeue_stuck_playlists,
-requeue_stuck_imports) sends it again; video look-ups are retried by the daily refresh.
+requeue_stuck_imports) sends it again; a lost video look-up is sent again by videos_requeue_lost (beat).
 """
 
 import logging
