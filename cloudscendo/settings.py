@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "cloudscendo.health.ProbeMiddleware",  # before the host check and the HTTPS redirect (see its docstring)
     "django.middleware.security.SecurityMiddleware",
     "cloudscendo.security.SecurityHeadersMiddleware",
+    "cloudscendo.outage.DatabaseUnavailableMiddleware",  # database unreachable: 503 and Retry-After, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,16 +105,26 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 
+# SQLite as `make run` uses it, with several tabs at once (issue 13: parallel writes answered 500
+# "database is locked"). WAL lets readers work while one connection writes; IMMEDIATE takes the
+# write lock when a transaction begins, where the busy timeout (20 s) waits for it, instead of
+# failing at once when a transaction that has read tries to write
+# (https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors).
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+
+
 def _database(url: str | None) -> dict:
     if url is None:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
-                "OPTIONS": {"timeout": 20}}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3", "OPTIONS": SQLITE_OPTIONS}
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
     try:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}
@@ -342,9 +353,13 @@ GUEST_STARTS_PER_HOUR = env_int("GUEST_STARTS_PER_HOUR", 10, minimum=1)
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CACHE_URL must start with redis:// or rediss://.")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+# Redis, failing over to the database table below while Redis is unreachable (cloudscendo.cache):
+# the throttle counters keep counting, and log-in keeps working, through a Redis outage.
+CACHES = {"default": {"BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}} if CACHE_URL
-          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          # Created by cloudscendo's migration 0002 (and by the test runner for test databases).
+          "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cloudscendo_cache"}}
 
 
 # --- E-mail, REST, logging -----------------------------------------------------------
@@ -445,6 +460,9 @@ CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
 }
 CELERY_BEAT_SCHEDULE["music-requeue-stuck-imports"] = {"task": "music.tasks.imports_requeue_stuck_task",
                                                        "schedule": 300.0}
+# Look-ups whose send was lost while the broker was down (music.services.videos.videos_requeue_lost).
+CELERY_BEAT_SCHEDULE["music-requeue-lost-video-lookups"] = {"task": "music.tasks.videos_requeue_lost_task",
+                                                            "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 
 # --- History dashboard and REST API (issue 5) ---------------------------------------

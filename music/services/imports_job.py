@@ -30,8 +30,13 @@ def import_job_create(*, upload: UploadedFile, format: str, user_id: int | None,
                       mapping: Mapping[str, str] | None = None) -> ImportJob:
     """Store an uploaded CSV and queue its import (mapping: column -> track field, for "generic") after commit."""
     name = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
-    job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
-                                   format=format, mapping=dict(mapping or {}), created_by_id=user_id)
+    try:
+        job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
+                                       format=format, mapping=dict(mapping or {}),
+                                       created_by_id=user_id)
+    except BaseException:
+        default_storage.delete(name)  # no row (the database is down), no file
+        raise
     enqueue.import_job_enqueue(job_id=job.id)
     return job
 
