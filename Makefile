@@ -23,7 +23,7 @@ $(RUNTIME): $(PY) requirements.txt requirements-model.txt
 	$(PIP) install --no-deps -r requirements-model.txt
 	@touch $@
 
-$(DEV): $(RUNTIME) requirements-dev.txt
+$(DEV): $(RUNTIME) requirements-dev.txt infra/requirements.txt
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
 

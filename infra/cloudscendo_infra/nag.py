@@ -1,0 +1,61 @@
+"""cdk-nag findings we accept, each with the reason it does not apply to Cloudscendo.
+
+cdk-nag 3 reports through CDK's policy validation: a finding not acknowledged here fails `cdk synth`
+(and so `make test`). Each acknowledgment names the construct it is for, never the whole stack.
+"""
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from constructs import IConstruct
+
+from cloudscendo_infra.config import QUEUES
+from cloudscendo_infra.network import INTERFACE_ENDPOINTS
+
+NO_ROTATION = (
+    "Tasks read this secret once, at start, into their environment (ECS secrets); a rotation would break every "
+    "running task until the next deployment. Rotate by changing the secret and redeploying (README).")
+DEFAULT_PORT = ("The port is no secret to anyone who can reach it: only the app's security group can, inside "
+                "private subnets with no internet route. A non-default port would add nothing but confusion.")
+TASK_ENVIRONMENT = ("Only non-secret settings are plain environment variables (host names, backends, the bucket "
+                    "name); every secret (SECRET_KEY, database and Redis credentials, API keys) comes from "
+                    "Secrets Manager through the task definition's secrets.")
+EXECUTION_ROLE = ("The CDK's execution role needs ecr:GetAuthorizationToken, which has no resource-level "
+                  "permissions (the service authorization reference lists Resource '*'); every other statement "
+                  "in it names the repository, the log group or the secret.")
+APP_ROLE_WILDCARD = ("rekognition:DetectFaces and cloudwatch:PutMetricData support no resource-level permissions; "
+                     "PutMetricData is kept to the Cloudscendo namespace by a condition (README's policy).")
+PHOTO_PREFIX_WILDCARD = ("Photos have random names (captures/photos/<uuid>.jpg): the app must read, write and "
+                         "delete any object under its own prefix of its own bucket, and nothing else.")
+ENDPOINT_INGRESS = "Interface endpoints accept HTTPS (443) from inside the VPC only (the VPC's CIDR block)."
+PUBLIC_LOAD_BALANCER = ("The public website: the load balancer accepts 443 (and 80, which only redirects to 443) "
+                        "from anyone, behind the WAF web ACL.")
+
+
+def _at(stack: Stack, path: str) -> IConstruct:
+    node: IConstruct = stack
+    for part in path.split("/"):
+        node = node.node.find_child(part)
+    return node
+
+
+def _acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
+    Validations.of(construct).acknowledge(Acknowledgment(id=f"AwsSolutions::AwsSolutions-{rule}", reason=reason))
+
+
+def suppress_reviewed_findings(stack: Stack) -> None:
+    """Acknowledge the findings reviewed above on the constructs they concern."""
+    for path in ("Database/Postgres", "Cache/AuthToken", "App/DjangoSecretKey"):
+        _acknowledge(_at(stack, path), "SMG4", NO_ROTATION)
+    _acknowledge(_at(stack, "Database/Postgres"), "RDS11", DEFAULT_PORT)
+    _acknowledge(_at(stack, "Cache/Redis"), "AEC5", DEFAULT_PORT)
+    for task in ("Web", *(f"Worker{queue.capitalize()}" for queue in QUEUES), "Beat", "Migrate"):
+        _acknowledge(_at(stack, f"App/{task}Task"), "ECS2", TASK_ENVIRONMENT)
+        _acknowledge(_at(stack, f"App/{task}Task/ExecutionRole"), "IAM5[Resource::*]", EXECUTION_ROLE)
+    policy = _at(stack, "AppTaskRolePolicy")
+    _acknowledge(policy, "IAM5[Resource::*]", APP_ROLE_WILDCARD)
+    photos = stack.get_logical_id(_at(stack, "Buckets/Photos/Resource"))
+    _acknowledge(policy, f"IAM5[Resource::<{photos}.Arn>/captures/*]", PHOTO_PREFIX_WILDCARD)
+    for name in (*INTERFACE_ENDPOINTS, "Kendra"):
+        endpoint = _at(stack, "Network/Vpc").node.try_find_child(name)
+        if endpoint is not None:
+            _acknowledge(endpoint, "EC23", ENDPOINT_INGRESS)
+    _acknowledge(_at(stack, "Edge/SecurityGroup"), "EC23", PUBLIC_LOAD_BALANCER)
