@@ -121,11 +121,13 @@ class AppServices(Construct):
     def _web_service(self) -> ecs.FargateService:
         # The image's own command (gunicorn) serves the web.
         return self._service("Web", None, cpu=512, memory=1024, desired_count=self._config.web_min_tasks,
-                             port=WEB_PORT, health_check_grace_period=Duration.seconds(60))
+                             port=WEB_PORT, health_check_grace_period=Duration.seconds(60),
+                             min_healthy_percent=100)  # a deploy starts new tasks before stopping old ones
 
     def _worker_service(self, queue: str) -> ecs.FargateService:
         name = f"Worker{queue.capitalize()}"
-        service = self._service(name, [*WORKER_COMMAND, queue], cpu=512, memory=1024, desired_count=1)
+        service = self._service(name, [*WORKER_COMMAND, queue], cpu=512, memory=1024, desired_count=1,
+                                min_healthy_percent=100)  # a queue is never left without a worker
         scaling = service.auto_scale_task_count(min_capacity=1, max_capacity=self._config.worker_max_tasks)
         scaling.scale_on_metric(f"{name}Backlog", metric=queue_metric("QueueLength", queue),
                                 scaling_steps=list(BACKLOG_STEPS),

@@ -94,7 +94,10 @@ def test_waf_has_managed_rules_and_rate_limits_on_login_and_api(synthesised):
 
 
 def test_one_worker_service_per_queue_each_consuming_only_its_queue(synthesised):
+    services = synthesised.resources("AWS::ECS::Service")
     for queue, task in QUEUE_SERVICES.items():
+        [service] = [service for name, service in services.items() if name.startswith(f"App{task}Service")]
+        assert service["Properties"]["DeploymentConfiguration"]["MinimumHealthyPercent"] == 100
         [container] = _containers(synthesised, task)
         assert container["Command"] == ["celery", "-A", "cloudscendo", "worker", "--loglevel", "INFO",
                                         "--concurrency", "2", "-Q", queue]
