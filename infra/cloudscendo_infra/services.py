@@ -63,6 +63,10 @@ class AppServices(Construct):
         environment = {
             "DEBUG": "0", "ALLOWED_HOSTS": config.domain_name, "CSRF_TRUSTED_ORIGINS": f"https://{config.domain_name}",
             "BEHIND_TLS_PROXY": "1", "LOG_FORMAT": "json", "AWS_REGION": config.region,
+            # The ALB's port 80 only redirects, so every request reaching a task came over HTTPS; Django's
+            # own redirect would only turn the load balancer's plain-HTTP health checks into 301s.
+            # HSTS and secure cookies stay on (DEBUG=0).
+            "SECURE_SSL_REDIRECT": "0",
             "STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": buckets.photos.bucket_name,
             "AWS_S3_PREFIX": PHOTO_PREFIX.rstrip("/"), "EMOTION_BACKEND": "rekognition",
             "SEARCH_BACKEND": "kendra" if config.kendra_index_id else "local", "VIDEO_BACKEND": config.video_backend,

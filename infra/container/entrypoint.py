@@ -5,10 +5,15 @@ On ECS the database and Redis credentials arrive as separate secrets (DB_USER, D
 REDIS_AUTH_TOKEN) next to plain DB_HOST/DB_PORT/DB_NAME and REDIS_HOST/REDIS_PORT, so no password
 is ever part of a task definition. The app reads DATABASE_URL, CELERY_BROKER_URL and CACHE_URL
 (cloudscendo/settings.py); a URL already set (compose.yaml, a developer) is left alone.
+
+On ECS it also adds the task's own private address to ALLOWED_HOSTS: the load balancer's health
+checks ask http://<task address>:8000/readyz, and Django answers any host it does not allow with 400.
 """
 
+import json
 import os
 import sys
+import urllib.request
 from urllib.parse import quote
 
 # Redis database numbers: the broker and the cache apart, as in .env.example.
@@ -43,10 +48,32 @@ def connection_urls(env: dict[str, str]) -> dict[str, str]:
     return {name: url for name, url in urls.items() if url and not env.get(name)}
 
 
+def task_address(env: dict[str, str]) -> str | None:
+    """The task's private IPv4 address from the ECS container metadata endpoint, or None off ECS."""
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-metadata-endpoint-v4.html
+    url = env.get("ECS_CONTAINER_METADATA_URI_V4")
+    if not url:
+        return None
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - the agent's link-local endpoint
+            return json.load(answer)["Networks"][0]["IPv4Addresses"][0]
+    except (OSError, ValueError, KeyError, IndexError) as error:
+        raise SystemExit(f"Cannot read this task's address from {url}: {error!r}") from None
+
+
+def allowed_hosts(env: dict[str, str], address: str | None) -> dict[str, str]:
+    """ALLOWED_HOSTS with the task's own address added, when there is one and it is not there yet."""
+    hosts = [host for host in env.get("ALLOWED_HOSTS", "").split(",") if host]
+    if address is None or address in hosts:
+        return {}
+    return {"ALLOWED_HOSTS": ",".join([*hosts, address])}
+
+
 def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: entrypoint.py COMMAND [ARGS...]")
     os.environ.update(connection_urls(dict(os.environ)))
+    os.environ.update(allowed_hosts(dict(os.environ), task_address(dict(os.environ))))
     os.execvp(argv[0], argv)  # noqa: S606 - the container's own command, given by the image or the task
 
 

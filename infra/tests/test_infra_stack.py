@@ -189,3 +189,19 @@ def test_photo_bucket_is_private_encrypted_tls_only_and_expires_what_it_should(s
                 if policy["Properties"]["Bucket"]["Ref"].startswith("BucketsPhotos")]
     assert [(statement["Effect"], statement["Action"], statement["Condition"]) for statement in policy] == [
         ("Deny", "s3:*", {"Bool": {"aws:SecureTransport": "false"}})]
+
+
+def test_tasks_get_the_production_settings(synthesised):
+    [container] = _containers(synthesised, "Web")
+    environment = {variable["Name"]: variable["Value"] for variable in container["Environment"]}
+    tokens = {name: environment.pop(name) for name in ("AWS_STORAGE_BUCKET_NAME", "DB_HOST", "DB_PORT", "REDIS_HOST")}
+    assert environment == {
+        "DEBUG": "0", "ALLOWED_HOSTS": "cloudscendo.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://cloudscendo.example.com", "BEHIND_TLS_PROXY": "1",
+        "SECURE_SSL_REDIRECT": "0", "LOG_FORMAT": "json", "AWS_REGION": "eu-west-1", "STORAGE_BACKEND": "s3",
+        "AWS_S3_PREFIX": "captures", "EMOTION_BACKEND": "rekognition", "SEARCH_BACKEND": "local",
+        "VIDEO_BACKEND": "offline", "DB_NAME": "cloudscendo", "REDIS_PORT": "6379"}
+    [bucket] = [name for name in synthesised.resources("AWS::S3::Bucket") if name.startswith("BucketsPhotos")]
+    assert tokens["AWS_STORAGE_BUCKET_NAME"] == {"Ref": bucket}
+    assert tokens["REDIS_HOST"]["Fn::GetAtt"][1] == "PrimaryEndPoint.Address"
+    assert tokens["DB_HOST"]["Fn::GetAtt"][1] == "Endpoint.Address"
