@@ -25,6 +25,14 @@ APP_ROLE_WILDCARD = ("rekognition:DetectFaces and cloudwatch:PutMetricData suppo
                      "PutMetricData is kept to the Cloudscendo namespace by a condition (README's policy).")
 PHOTO_PREFIX_WILDCARD = ("Photos have random names (captures/photos/<uuid>.jpg): the app must read, write and "
                          "delete any object under its own prefix of its own bucket, and nothing else.")
+LAMBDA_LOGS = ("AWSLambdaBasicExecutionRole only lets a function write its own logs; the release handlers and "
+               "the CDK's provider framework (which waits for migrate) use it.")
+LAMBDA_VERSIONS = ("The CDK's provider framework invokes the handlers' versions (<function ARN>:*), "
+                   "nothing else.")
+DESCRIBE_TASKS = ("The migrate task's ARN is only known once it runs; ecs:DescribeTasks is kept to the stack's "
+                  "cluster by an ecs:cluster condition.")
+WAITER = ("The CDK provider framework's waiter state machine only polls the migrate handler every 15 s during "
+          "a deploy; its Lambda logs say what happened, X-Ray and execution logs would add nothing.")
 ENDPOINT_INGRESS = "Interface endpoints accept HTTPS (443) from inside the VPC only (the VPC's CIDR block)."
 PUBLIC_LOAD_BALANCER = ("The public website: the load balancer accepts 443 (and 80, which only redirects to 443) "
                         "from anyone, behind the WAF web ACL.")
@@ -59,3 +67,16 @@ def suppress_reviewed_findings(stack: Stack) -> None:
         if endpoint is not None:
             _acknowledge(endpoint, "EC23", ENDPOINT_INGRESS)
     _acknowledge(_at(stack, "Edge/SecurityGroup"), "EC23", PUBLIC_LOAD_BALANCER)
+    _acknowledge_release(stack)
+
+
+def _acknowledge_release(stack: Stack) -> None:
+    release = _at(stack, "Release")
+    _acknowledge(release, "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                          "AWSLambdaBasicExecutionRole]", LAMBDA_LOGS)
+    for function in ("Start", "Wait", "Provider/framework-isComplete", "Provider/framework-onTimeout"):
+        logical_id = stack.get_logical_id(_at(release, f"{function}/Resource"))
+        _acknowledge(release, f"IAM5[Resource::<{logical_id}.Arn>:*]", LAMBDA_VERSIONS)
+    _acknowledge(_at(release, "Wait"), "IAM5[Resource::*]", DESCRIBE_TASKS)
+    for rule in ("SF1", "SF2"):
+        _acknowledge(_at(release, "Provider/waiter-state-machine"), rule, WAITER)

@@ -51,5 +51,6 @@ class Network(Construct):
         services = dict(INTERFACE_ENDPOINTS)
         if config.kendra_index_id:
             services["Kendra"] = ec2.InterfaceVpcEndpointAwsService.KENDRA
-        for name, service in services.items():
+        self.interface_endpoints = [
             self.vpc.add_interface_endpoint(name, service=service, subnets=self.app_subnets, private_dns_enabled=True)
+            for name, service in services.items()]

@@ -139,6 +139,9 @@ class AppServices(Construct):
                                 cooldown=Duration.minutes(2))
         return service
 
+    def all_services(self) -> list[ecs.FargateService]:
+        return [self.web, *self.workers.values(), self.beat]
+
     def attach_web(self, listener: elbv2.ApplicationListener) -> elbv2.ApplicationTargetGroup:
         """Send the listener's traffic to the web service and scale it on CPU."""
         group = listener.add_targets(

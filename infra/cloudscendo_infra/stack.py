@@ -10,6 +10,7 @@ from cloudscendo_infra.edge import Edge
 from cloudscendo_infra.iam import app_task_role
 from cloudscendo_infra.monitoring import Alarms
 from cloudscendo_infra.network import Network
+from cloudscendo_infra.release import MigrateBeforeRelease
 from cloudscendo_infra.services import WEB_PORT, AppServices
 from cloudscendo_infra.storage import Buckets
 
@@ -29,6 +30,15 @@ class CloudscendoStack(Stack):
         services = AppServices(self, "App", config=config, network=network, security_group=app_security_group,
                                database=database, cache=cache, buckets=buckets, task_role=role)
         services.attach_web(edge.https)
+        release = MigrateBeforeRelease(
+            self, "Release", config=config, cluster=services.cluster, task=services.migrate,
+            subnet_ids=network.vpc.select_subnets(subnet_group_name="app").subnet_ids,
+            security_group_id=app_security_group.security_group_id)
+        # migrate needs the database and the endpoints (image pull, logs, secrets) before it can run,
+        # and every service waits for it: no new code runs on an old schema.
+        release.resource.node.add_dependency(database.instance, *network.interface_endpoints)
+        for service in services.all_services():
+            service.node.add_dependency(release.resource)
         Alarms(self, "Alarms", config=config, alb=edge.alb, database=database.instance)
         self._outputs(edge=edge, services=services, network=network, security_group=app_security_group,
                       buckets=buckets)

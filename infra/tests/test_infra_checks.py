@@ -24,8 +24,9 @@ def test_cdk_nag_aws_solutions_finds_nothing_unacknowledged(variant, request):
 def test_every_acknowledged_finding_is_one_we_reviewed_with_a_reason(synthesised):
     suppressed = _plugin(synthesised, "AwsSolutions")["suppressedViolations"]
     rules = sorted({finding["ruleName"].split("[")[0] for finding in suppressed})
-    assert rules == ["AwsSolutions-AEC5", "AwsSolutions-EC23", "AwsSolutions-ECS2", "AwsSolutions-IAM5",
-                     "AwsSolutions-RDS11", "AwsSolutions-SMG4"]
+    assert rules == ["AwsSolutions-AEC5", "AwsSolutions-EC23", "AwsSolutions-ECS2", "AwsSolutions-IAM4",
+                     "AwsSolutions-IAM5", "AwsSolutions-RDS11", "AwsSolutions-SF1", "AwsSolutions-SF2",
+                     "AwsSolutions-SMG4"]
     reasons = {value for value in vars(nag).values() if isinstance(value, str)}
     for finding in suppressed:
         assert finding["reason"] in reasons, finding["ruleName"]  # one of nag.py's written reasons

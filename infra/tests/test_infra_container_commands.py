@@ -103,14 +103,34 @@ def test_migrate_command_creates_the_schema(image_env, tmp_path):
 
 
 @pytest.mark.redis
-@pytest.mark.parametrize(("command", "started"), [
-    ([*WORKER_COMMAND, "celery"], " ready."),
-    (BEAT_COMMAND, "Scheduler: Sending due task"),  # its schedule opened and the broker reached
-])
-def test_worker_and_beat_commands_start_and_stop_cleanly(command, started, image_env):
-    process = Process(command, image_env)
-    process.wait_for_line(started)
+def test_worker_command_starts_and_stops_cleanly(image_env):
+    process = Process([*WORKER_COMMAND, "celery"], image_env)
+    process.wait_for_line(" ready.")
     assert process.stop() == 0, "".join(process.log[-20:])
+
+
+@pytest.mark.redis
+def test_beat_command_sends_its_due_tasks_to_the_broker(image_env):
+    import redis
+
+    from conftest import wait_for
+
+    broker = redis.Redis.from_url(image_env["CELERY_BROKER_URL"])
+    broker.delete("celery")
+
+    def sent_tasks() -> set[str]:
+        return {json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)}
+
+    process = Process(BEAT_COMMAND, image_env)
+    try:
+        process.wait_for_line("Scheduler: Sending due task worker-heartbeat")
+        tasks = wait_for(lambda: (found := sent_tasks()) and "cloudscendo.tasks.worker_heartbeat_task" in found
+                         and found)
+    finally:
+        # Not its exit code: celery beat 5.7 stopped right after a tick may report "invalid operation
+        # on closed shelf" while closing its schedule file, which it re-creates on the next start.
+        process.stop()
+    assert "cloudscendo.tasks.worker_heartbeat_task" in tasks
 
 
 def _free_port() -> int:

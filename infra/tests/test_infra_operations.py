@@ -6,7 +6,7 @@ from cloudscendo_infra.monitoring import OLDEST_MESSAGE_SECONDS
 
 def test_every_log_group_keeps_logs_thirty_days(synthesised):
     groups = synthesised.resources("AWS::Logs::LogGroup").values()
-    assert [group["Properties"]["RetentionInDays"] for group in groups] == [30] * 8
+    assert [group["Properties"]["RetentionInDays"] for group in groups] == [30] * 11
     for definition in synthesised.resources("AWS::ECS::TaskDefinition").values():
         [container] = definition["Properties"]["ContainerDefinitions"]
         assert container["LogConfiguration"]["LogDriver"] == "awslogs"

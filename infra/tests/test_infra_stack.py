@@ -25,7 +25,9 @@ def test_every_resource_of_the_topology_is_there_in_its_number(template):
         "AWS::WAFv2::WebACL": 1, "AWS::WAFv2::WebACLAssociation": 1,
         "AWS::ECS::Cluster": 1, "AWS::ECS::Service": 6, "AWS::ECS::TaskDefinition": 7,
         "AWS::RDS::DBInstance": 1, "AWS::ElastiCache::ReplicationGroup": 1, "AWS::SecretsManager::Secret": 3,
-        "AWS::S3::Bucket": 2, "AWS::Logs::LogGroup": 8, "AWS::CloudWatch::Alarm": 14, "AWS::SNS::Topic": 1,
+        "AWS::S3::Bucket": 2, "AWS::Logs::LogGroup": 11, "Custom::CloudscendoMigrate": 1,
+        "AWS::Lambda::Function": 5, "AWS::StepFunctions::StateMachine": 1,
+        "AWS::CloudWatch::Alarm": 14, "AWS::SNS::Topic": 1,
         "AWS::ApplicationAutoScaling::ScalableTarget": 5, "AWS::ApplicationAutoScaling::ScalingPolicy": 9,
     }
     for kind, count in counts.items():
