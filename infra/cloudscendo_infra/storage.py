@@ -9,7 +9,7 @@ from cloudscendo_infra.config import DeployConfig
 # AWS_S3_PREFIX of the app: every photo is stored under it (cloudscendo/settings.py).
 PHOTO_PREFIX = "captures/"
 # Photos of users who keep none are deleted by the app right after analysis; this tag on an object
-# (set on upload for such users) lets S3 delete any the app could not, a day later.
+# lets S3 delete any the app could not, a day later. The app does not set it on uploads yet (README).
 DISCARD_TAG = ("keep-photo", "false")
 
 
