@@ -11,6 +11,8 @@ QUEUES = ("analysis", "recommendations", "videos", "celery")
 # Where the app's beat task publishes each queue's backlog (README, "Deploying on AWS").
 METRIC_NAMESPACE = "Cloudscendo"
 VIDEO_BACKENDS = ("offline", "youtube")
+# hybrid: the local model first, Rekognition only for uncertain readings (fewer calls, README).
+EMOTION_BACKENDS = ("rekognition", "hybrid")
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutRetentionPolicy.html
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
                   3653)
@@ -39,6 +41,7 @@ class DeployConfig:
     certificate_arn: str
     region: str
     video_backend: str
+    emotion_backend: str
     youtube_secret_arn: str | None
     kendra_index_id: str | None
     alarm_email: str | None
@@ -110,6 +113,7 @@ def config_from_context(node: Node) -> DeployConfig:
                                   "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-…"),
         region=_required(node, "region", _REGION, "eu-west-1"),
         video_backend=video_backend,
+        emotion_backend=_choice(node, "emotionBackend", EMOTION_BACKENDS, "rekognition"),
         youtube_secret_arn=youtube_secret_arn,
         kendra_index_id=_optional(node, "kendraIndexId", _KENDRA_INDEX, "a 36-character Kendra index id"),
         alarm_email=_optional(node, "alarmEmail", _EMAIL, "ops@example.com"),

@@ -68,7 +68,9 @@ class AppServices(Construct):
             # HSTS and secure cookies stay on (DEBUG=0).
             "SECURE_SSL_REDIRECT": "0",
             "STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": buckets.photos.bucket_name,
-            "AWS_S3_PREFIX": PHOTO_PREFIX.rstrip("/"), "EMOTION_BACKEND": "rekognition",
+            "AWS_S3_PREFIX": PHOTO_PREFIX.rstrip("/"), "EMOTION_BACKEND": config.emotion_backend,
+            # The queue metrics the workers' autoscaling reads (published by a beat task on the celery queue).
+            "METRICS_BACKEND": "cloudwatch",
             "SEARCH_BACKEND": "kendra" if config.kendra_index_id else "local", "VIDEO_BACKEND": config.video_backend,
             # The entrypoint (infra/container/entrypoint.py) builds DATABASE_URL, CELERY_BROKER_URL and
             # CACHE_URL from these and the secrets, so no password is ever written in plain text here.

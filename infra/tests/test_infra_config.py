@@ -14,14 +14,15 @@ def _config(**context):
 def test_defaults_come_from_cdk_json():
     config = _config(**BASE_CONTEXT)
     assert (config.region, config.video_backend, config.log_retention_days, config.web_min_tasks,
-            config.web_max_tasks, config.worker_max_tasks, config.kendra_index_id) == (
-        "eu-west-1", "offline", 30, 2, 10, 10, None)
+            config.web_max_tasks, config.worker_max_tasks, config.kendra_index_id, config.emotion_backend) == (
+        "eu-west-1", "offline", 30, 2, 10, 10, None, "rekognition")
 
 
 def test_every_optional_value_is_read():
-    config = _config(**FULL_CONTEXT, webMinTasks="3", logRetentionDays="90")
+    config = _config(**FULL_CONTEXT, webMinTasks="3", logRetentionDays="90", emotionBackend="hybrid")
     assert (config.video_backend, config.kendra_index_id, config.alarm_email, config.web_min_tasks,
-            config.log_retention_days) == ("youtube", "0123abcd-4567-89ef-0123-456789abcdef", "ops@example.com", 3, 90)
+            config.log_retention_days, config.emotion_backend) == (
+        "youtube", "0123abcd-4567-89ef-0123-456789abcdef", "ops@example.com", 3, 90, "hybrid")
 
 
 @pytest.mark.parametrize(("context", "message"), [
@@ -30,6 +31,7 @@ def test_every_optional_value_is_read():
     ({**BASE_CONTEXT, "domainName": "https://x.example.com"}, "Context value domainName='https://x.example.com'"),
     ({**BASE_CONTEXT, "videoBackend": "youtube"}, "youtubeApiKeySecretArn is required when videoBackend=youtube"),
     ({**BASE_CONTEXT, "videoBackend": "vimeo"}, "videoBackend='vimeo' must be one of offline, youtube"),
+    ({**BASE_CONTEXT, "emotionBackend": "local"}, "emotionBackend='local' must be one of rekognition, hybrid"),
     ({**BASE_CONTEXT, "webMinTasks": "0"}, "webMinTasks='0' must be a whole number from 1 to 100"),
     ({**BASE_CONTEXT, "webMinTasks": "5", "webMaxTasks": "4"}, "webMaxTasks=4 must not be below webMinTasks=5"),
     ({**BASE_CONTEXT, "logRetentionDays": "31"}, "logRetentionDays='31' must be one of 1, 3, 5, 7"),

@@ -201,7 +201,8 @@ def test_tasks_get_the_production_settings(synthesised):
         "DEBUG": "0", "ALLOWED_HOSTS": "cloudscendo.example.com",
         "CSRF_TRUSTED_ORIGINS": "https://cloudscendo.example.com", "BEHIND_TLS_PROXY": "1",
         "SECURE_SSL_REDIRECT": "0", "LOG_FORMAT": "json", "AWS_REGION": "eu-west-1", "STORAGE_BACKEND": "s3",
-        "AWS_S3_PREFIX": "captures", "EMOTION_BACKEND": "rekognition", "SEARCH_BACKEND": "local",
+        "AWS_S3_PREFIX": "captures", "EMOTION_BACKEND": "rekognition", "METRICS_BACKEND": "cloudwatch",
+        "SEARCH_BACKEND": "local",
         "VIDEO_BACKEND": "offline", "DB_NAME": "cloudscendo", "REDIS_PORT": "6379"}
     [bucket] = [name for name in synthesised.resources("AWS::S3::Bucket") if name.startswith("BucketsPhotos")]
     assert tokens["AWS_STORAGE_BUCKET_NAME"] == {"Ref": bucket}
