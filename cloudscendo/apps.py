@@ -6,3 +6,8 @@ class CloudscendoConfig(AppConfig):
 
     name = "cloudscendo"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from cloudscendo.observability import observability_setup
+
+        observability_setup()

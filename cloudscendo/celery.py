@@ -1,7 +1,9 @@
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
+from cloudscendo import logs  # noqa: F401 - connects the signals that carry the request id into tasks
 from cloudscendo.env import load_dotenv
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
@@ -9,6 +11,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
 app = Celery("cloudscendo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _logging_from_settings(**kwargs) -> None:
+    # Connected, this replaces Celery's own logging set-up: the worker and beat log in the format
+    # LOG_FORMAT chooses, with the request and task ids, like the web processes.
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 def load_project_dotenv() -> None:

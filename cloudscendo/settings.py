@@ -21,6 +21,7 @@ from cloudscendo.env import (
     env_required,
     env_str,
 )
+from cloudscendo.logs import logging_config
 from cloudscendo.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,7 +59,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "cloudscendo",
     "accounts",
     "moods",
@@ -66,8 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cloudscendo.logs.RequestIdMiddleware",
+    "cloudscendo.health.ProbeMiddleware",  # before the host check and the HTTPS redirect (see its docstring)
     "django.middleware.security.SecurityMiddleware",
     "cloudscendo.security.SecurityHeadersMiddleware",
+    "cloudscendo.outage.DatabaseUnavailableMiddleware",  # database unreachable: 503 and Retry-After, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,16 +105,26 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 
+# SQLite as `make run` uses it, with several tabs at once (issue 13: parallel writes answered 500
+# "database is locked"). WAL lets readers work while one connection writes; IMMEDIATE takes the
+# write lock when a transaction begins, where the busy timeout (20 s) waits for it, instead of
+# failing at once when a transaction that has read tries to write
+# (https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors).
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+
+
 def _database(url: str | None) -> dict:
     if url is None:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
-                "OPTIONS": {"timeout": 20}}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3", "OPTIONS": SQLITE_OPTIONS}
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite://.")
     try:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}
@@ -198,11 +211,16 @@ STORAGES = {
 
 # --- Backends behind the ports ----------------------------------------------
 
-EMOTION_BACKEND = env_choice("EMOTION_BACKEND", ("local", "rekognition"), "local")
+EMOTION_BACKEND = env_choice("EMOTION_BACKEND", ("local", "rekognition", "hybrid"), "local")
 SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("local", "kendra"), "local")
 VIDEO_BACKEND = env_choice("VIDEO_BACKEND", ("offline", "youtube"), "offline")
-if EMOTION_BACKEND == "rekognition":
-    _aws_region("when EMOTION_BACKEND=rekognition")
+if EMOTION_BACKEND in ("rekognition", "hybrid"):
+    _aws_region(f"when EMOTION_BACKEND={EMOTION_BACKEND}")
+# DetectFaces calls a second, all workers together (a token bucket in CACHE_URL's Redis): set it to the
+# account's quota (Service Quotas: "Transactions per second per account for ... DetectFaces").
+REKOGNITION_MAX_TPS = env_float("REKOGNITION_MAX_TPS", 5.0, minimum=0.1, maximum=10_000)
+# A worker waits this long for a slot, then the analysis is retried later; under the task's soft time limit.
+REKOGNITION_MAX_WAIT_SECONDS = env_float("REKOGNITION_MAX_WAIT_SECONDS", 10.0, minimum=0, maximum=60)
 KENDRA_INDEX_ID = env_str("KENDRA_INDEX_ID")
 if SEARCH_BACKEND == "kendra":
     _aws_region("when SEARCH_BACKEND=kendra")
@@ -345,9 +363,13 @@ GUEST_STARTS_PER_HOUR = env_int("GUEST_STARTS_PER_HOUR", 10, minimum=1)
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CACHE_URL must start with redis:// or rediss://.")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+# Redis, failing over to the database table below while Redis is unreachable (cloudscendo.cache):
+# the throttle counters keep counting, and log-in keeps working, through a Redis outage.
+CACHES = {"default": {"BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}} if CACHE_URL
-          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          # Created by cloudscendo's migration 0002 (and by the test runner for test databases).
+          "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cloudscendo_cache"}}
 
 
 # --- E-mail, REST, logging -----------------------------------------------------------
@@ -376,18 +398,51 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cloudscendo API",
     "DESCRIPTION": "Emotion-aware music recommendations.",
     "VERSION": "1.0.0",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
-}
+# Production logs one JSON object a line (request and task ids included); text reads better locally.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT,
+                         level=env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"))
+
+
+# --- Operations: probes, error reporting, tracing, queue metrics (issue 16) ----------------
+
+
+def _health_token() -> str | None:
+    token = env_str("HEALTH_TOKEN")
+    if token is not None and len(token) < 16:
+        raise ImproperlyConfigured("HEALTH_TOKEN must be at least 16 characters (it unlocks /readyz's details).")
+    return token
+
+
+HEALTH_TOKEN = _health_token()
+
+
+def _endpoint(name: str) -> str | None:
+    value = env_str(name)
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL.")
+    return value
+
+
+# Error reporting and tracing, both off unless set (cloudscendo/observability.py); the SDKs are
+# imported only when their variable is set.
+SENTRY_DSN = _endpoint("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0.0, maximum=1.0)
+OTEL_EXPORTER_OTLP_ENDPOINT = _endpoint("OTEL_EXPORTER_OTLP_ENDPOINT")
+
+# Each queue's length and oldest message's age, every minute (CloudWatch's standard resolution):
+# what the worker autoscaling of infra/ reads (namespace Cloudscendo, QueueLength and OldestMessageAge
+# by Queue). "none" keeps them in this process's debug log.
+METRICS_BACKEND = env_choice("METRICS_BACKEND", ("none", "cloudwatch"), "none")
+if METRICS_BACKEND == "cloudwatch":
+    _aws_region("when METRICS_BACKEND=cloudwatch")
+# Expires before the next run: a backlog of the celery queue must not pile up stale gauges.
+CELERY_BEAT_SCHEDULE["queue-metrics"] = {"task": "cloudscendo.tasks.queue_metrics_publish_task", "schedule": 60.0,
+                                         "options": {"expires": 55}}
 
 
 # --- Moods: capture analysis retries and the stuck-capture sweeper --------------
@@ -419,6 +474,9 @@ CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
 }
 CELERY_BEAT_SCHEDULE["music-requeue-stuck-imports"] = {"task": "music.tasks.imports_requeue_stuck_task",
                                                        "schedule": 300.0}
+# Look-ups whose send was lost while the broker was down (music.services.videos.videos_requeue_lost).
+CELERY_BEAT_SCHEDULE["music-requeue-lost-video-lookups"] = {"task": "music.tasks.videos_requeue_lost_task",
+                                                            "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["music-videos-refresh"] = {"task": "music.tasks.videos_refresh_task", "schedule": 24 * 3600.0}
 
 # --- History dashboard and REST API (issue 5) ---------------------------------------

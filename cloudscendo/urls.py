@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from cloudscendo.health import healthz
+from cloudscendo.health import livez, readyz
 from moods.views import home
 
 urlpatterns = [
@@ -11,7 +11,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("music.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
+    path("healthz", readyz, name="healthz"),  # the name monitors used before /readyz: an alias
     path("", include("moods.urls")),
     # Issue 5: the mood history dashboard and the REST API.
     path("history/", include("moods.history.urls")),

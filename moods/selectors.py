@@ -1,9 +1,11 @@
-"""Reads on captures: one user's capture, its status for the page script, and the stuck ones."""
+"""Reads on captures: one user's capture, its status for the page script, the stuck ones, and how listeners
+corrected the model."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -49,6 +51,19 @@ def capture_corrections(*, capture: MoodCapture) -> list[dict]:
             for row in capture_scores(capture=capture)[:CORRECTIONS_OFFERED]]
 
 
+def capture_faces(*, capture: MoodCapture) -> list[dict]:
+    """Each face of a photo reading, largest first: its box in percent of the photo (left, top, width, height),
+    its own top emotion and score, and whether it decided the reading (the largest, or every face in a group)."""
+    faces = []
+    for number, face in enumerate(capture.faces, start=1):
+        scores = face.get("scores") or {}
+        emotion = max(scores, key=scores.get) if any(scores.values()) else ""
+        faces.append({"number": number, "box": [round(100 * value, 2) for value in face["box"]],
+                      "emotion": emotion, "label": Emotion(emotion).label if emotion else "unreadable",
+                      "score": float(scores.get(emotion, 0.0)), "decided": capture.group or number == 1})
+    return faces
+
+
 def capture_status(*, capture: MoodCapture) -> dict:
     """The JSON the capture page polls."""
     return {
@@ -63,6 +78,9 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "scores": capture_scores(capture=capture),
         "face_count": capture.face_count,
         "group": capture.group,
+        "faces": capture_faces(capture=capture),
+        # The private photo, through the permission-checked view; empty once it was not kept.
+        "photo_url": reverse("capture_photo", args=[capture.id]) if capture.image else "",
         "uncertain": capture_is_uncertain(capture=capture),
         "correction": capture.correction,
         "correction_label": capture.get_correction_display() if capture.correction else "",
@@ -104,3 +122,52 @@ def captures_awaiting_upload(*, before: datetime.datetime) -> list[tuple[int, st
     """(id, stored name) of captures created before `before` whose photo was never confirmed in the bucket."""
     return list(MoodCapture.objects.filter(status=Status.AWAITING_UPLOAD, created_at__lt=before)
                 .order_by("id").values_list("id", "image"))
+
+
+@dataclass(frozen=True)
+class CorrectionsConfusion:
+    """One model's readings against what listeners said instead: counts per (model's emotion, correction)."""
+
+    model: str
+    emotions: tuple[str, ...]  # the rows and the columns, in Emotion's order
+    counts: dict[str, dict[str, int]]  # the model's emotion -> the listener's correction -> captures
+    total: int
+    agreed: int  # corrections that picked the model's own emotion
+
+    @property
+    def agreement(self) -> float:
+        return self.agreed / self.total if self.total else 0.0
+
+    @property
+    def agreement_percent(self) -> float:
+        return round(100 * self.agreement, 1)
+
+    @property
+    def labels(self) -> list[str]:
+        return [Emotion(emotion).label for emotion in self.emotions]
+
+    @property
+    def rows(self) -> list[dict]:
+        """The matrix as a table shows it: per model emotion, its label, its counts by column and their total."""
+        return [{"label": Emotion(row).label, "counts": list(self.counts[row].values()),
+                 "total": sum(self.counts[row].values())} for row in self.emotions]
+
+
+def corrections_confusion() -> list[CorrectionsConfusion]:
+    """Per model, the confusion between its readings and listeners' corrections, counting only the
+    captures of listeners who opted in (User.share_corrections); models in name order."""
+    pairs = (MoodCapture.objects.filter(user__share_corrections=True, status=Status.DONE)
+             .exclude(correction="").exclude(emotion="")
+             .values_list("model", "emotion", "correction").annotate(captures=Count("id")).order_by())
+    by_model: dict[str, dict[tuple[str, str], int]] = {}
+    for model, emotion, correction, captures in pairs:
+        by_model.setdefault(model, {})[emotion, correction] = captures
+    return [_confusion(model, counts) for model, counts in sorted(by_model.items())]
+
+
+def _confusion(model: str, pairs: dict[tuple[str, str], int]) -> CorrectionsConfusion:
+    seen = {emotion for pair in pairs for emotion in pair}
+    emotions = tuple(value for value in Emotion.values if value in seen)
+    counts = {row: {column: pairs.get((row, column), 0) for column in emotions} for row in emotions}
+    return CorrectionsConfusion(model=model or "(unknown model)", emotions=emotions, counts=counts,
+                                total=sum(pairs.values()), agreed=sum(pairs.get((e, e), 0) for e in emotions))

@@ -4,7 +4,6 @@ import datetime
 import logging
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +15,7 @@ from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
+from cloudscendo.commit import on_commit_robust
 from moods import photos, selectors, stored
 from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
 from moods.models import LOCAL_FIELDS, Emotion, MoodCapture
@@ -54,7 +54,7 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
         with transaction.atomic():
             capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
                                                  strategy=strategy or user.strategy)
-            transaction.on_commit(partial(_enqueue, capture.id))
+            on_commit_robust(_enqueue, capture.id)
     except BaseException:
         default_storage.delete(name)  # no row, no file
         raise
@@ -88,7 +88,7 @@ def capture_create_manual(*, user: User, emotion: str, strategy: str | None = No
             user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
             scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
             strategy=strategy or user.strategy, started_at=now, finished_at=now)
-        transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
+        on_commit_robust(_done_hooks_run, capture.id)
     return capture
 
 
@@ -98,7 +98,7 @@ def capture_queue_uploaded(*, capture_id: int) -> bool:
         queued = MoodCapture.objects.filter(id=capture_id, status=Status.AWAITING_UPLOAD).update(
             status=Status.QUEUED) == 1
         if queued:
-            transaction.on_commit(partial(_enqueue, capture_id))
+            on_commit_robust(_enqueue, capture_id)
     return queued
 
 
@@ -130,7 +130,7 @@ def capture_correct(*, capture: MoodCapture, emotion: str) -> MoodCapture:
     with transaction.atomic():
         capture.correction, capture.corrected_at = emotion, timezone.now()
         capture.save(update_fields=["correction", "corrected_at"])
-        transaction.on_commit(partial(_correction_hooks_run, capture.id), robust=True)
+        on_commit_robust(_correction_hooks_run, capture.id)
     return capture
 
 
@@ -213,7 +213,7 @@ def _reading_store(capture: MoodCapture, analysis: Analysis) -> None:
             face_count=reading.face_count, faces=reading.faces, backend=settings.EMOTION_BACKEND,
             model=analysis.model, error=error, finished_at=timezone.now())
         if stored and status == Status.DONE:
-            transaction.on_commit(partial(_done_hooks_run, capture.id), robust=True)
+            on_commit_robust(_done_hooks_run, capture.id)
     if stored and not capture.user.keep_images:
         _image_discard(capture)
 
@@ -237,7 +237,7 @@ def _image_discard(capture: MoodCapture) -> None:
 def _files_delete_on_commit(names: Iterable[str]) -> None:
     names = [name for name in names if name]
     if names:
-        transaction.on_commit(partial(_files_delete, names))
+        on_commit_robust(_files_delete, names)
 
 
 def _files_delete(names: list[str]) -> None:
@@ -247,14 +247,23 @@ def _files_delete(names: list[str]) -> None:
 
 @transaction.atomic
 def capture_delete(*, capture: MoodCapture) -> None:
-    """Delete a capture; its stored photo goes once the deletion is committed."""
+    """Delete a capture (a capture already gone is no error); its stored photo goes once the deletion commits."""
+    # The row lock orders this against a song list being stored for the capture, which takes the
+    # same lock (music.services.recommendations): without it the delete could collect the list's
+    # songs before the build committed them, and fail on them at commit (issue 13: a 500, and the
+    # capture survived). Now either the build commits first and its songs are deleted with the
+    # capture, or the build finds the capture gone and stores nothing.
+    if not MoodCapture.objects.select_for_update().filter(id=capture.id).exists():
+        return
     _files_delete_on_commit([capture.image.name])
     capture.delete()
 
 
 def user_captures_erase(*, user: User) -> None:
     """Account-deletion eraser: delete every stored photo of the user once the deletion commits."""
-    _files_delete_on_commit(user.captures.exclude(image="").values_list("image", flat=True))
+    # Locked as capture_delete locks one: a song list being stored for one of them commits first
+    # (and goes with the account) or finds its capture gone.
+    _files_delete_on_commit(user.captures.select_for_update().values_list("image", flat=True))
 
 
 def captures_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:

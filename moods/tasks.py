@@ -24,7 +24,9 @@ def capture_analyse_task(capture_id: int) -> None:
     services.capture_analyse(capture_id=capture_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+# The sweep is idempotent (compare-and-swap resets): a retry after a lost connection is safe.
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=5, retry_backoff_max=60, max_retries=6)
 def captures_requeue_stuck_task() -> None:
     services.captures_requeue_stuck()
 

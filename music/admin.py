@@ -150,10 +150,14 @@ class TrackAdmin(admin.ModelAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("original_name", "format", "status", "progress_percent", "created_by", "created_at")
     list_select_related = ("created_by",)
-    readonly_fields = ("original_name", "format", "status", "progress_percent", "summary_text", "created_by",
-                       "created_at", "finished_at")
+    readonly_fields = ("original_name", "format", "mapping_text", "status", "progress_percent", "summary_text",
+                       "created_by", "created_at", "finished_at")
     fields = readonly_fields
     change_form_template = "admin/music/importjob/change_form.html"
+
+    @admin.display(description="column mapping")
+    def mapping_text(self, job: ImportJob) -> str:
+        return ", ".join(f"{column} → {field}" for column, field in job.mapping.items()) or "-"
 
     @admin.display(description="progress")
     def progress_percent(self, job: ImportJob) -> str:

@@ -9,15 +9,10 @@ from django.template.response import TemplateResponse
 
 from accounts.models import Strategy
 from music.affect import EMOTION_TARGETS
-from music.importers import FORMATS
+from music.import_form import ImportUploadForm
 from music.models import Track
 from music.selectors import ListRequest, recommendations_compute
 from music.services.imports_job import import_job_create
-
-
-class ImportUploadForm(forms.Form):
-    upload = forms.FileField(label="CSV file", help_text="Any known Spotify schema, or our starter format.")
-    format = forms.ChoiceField(choices=[(name, name) for name in FORMATS if name != "generic"], initial="auto")
 
 
 class PreviewForm(forms.Form):
@@ -43,7 +38,7 @@ def import_upload(request, model_admin):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_job_create(upload=form.cleaned_data["upload"], format=form.cleaned_data["format"],
-                                user_id=request.user.id)
+                                mapping=form.cleaned_data["mapping"], user_id=request.user.id)
         messages.success(request, f"Importing {job.original_name}: this page shows its progress.")
         return redirect("admin:music_importjob_change", job.id)
     context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta, "form": form,

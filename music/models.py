@@ -169,6 +169,8 @@ class ImportJob(models.Model):
     file_name = models.CharField("stored file", max_length=255, blank=True)
     original_name = models.CharField(max_length=255)
     format = models.CharField(max_length=20, default="auto")
+    # For "generic": which source column holds which Track field, as the command line's --map column=field.
+    mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent.")
     summary = models.JSONField(default=dict, blank=True)

@@ -165,6 +165,15 @@ def rows_stuck_queued(*, model: type[Playlist | ImportJob], before: datetime.dat
                 .filter(waiting_since__lt=before).values_list("id", flat=True))
 
 
+def tracks_video_lookups_lost(*, built_after: datetime.datetime, built_before: datetime.datetime,
+                              limit: int) -> list[tuple[int, str]]:
+    """(track id, listener's player) of songs never looked up on lists built in that window: up to `limit`."""
+    return list(Recommendation.objects.filter(playlist__status=Playlist.Status.READY,
+                                              playlist__started_at__range=(built_after, built_before),
+                                              track__video_state=Track.VideoState.UNKNOWN)
+                .values_list("track_id", "user__player").distinct().order_by("track_id")[:limit])
+
+
 def rows_stuck_in_progress(*, model: type[Playlist | ImportJob], status: str,
                            before: datetime.datetime) -> list[tuple[int, int]]:
     """(id, attempts) of a model's rows claimed into `status` before `before` and never ended."""

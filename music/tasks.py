@@ -11,8 +11,11 @@ from music.videos import BackendUnavailable as VideosUnavailable
 
 RETRY = {"acks_late": True, "ignore_result": True, "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 6}
 # A lost database connection (PostgreSQL restarting or failing over) is transient: the retry
-# reconnects. A row claimed before the loss stays in progress and is left to its sweeper.
+# reconnects (Celery's Django fixup closes an unusable connection before each task). A row
+# claimed before the loss stays in progress and is left to its sweeper. Every task retries it.
 DATABASE_LOST = (OperationalError, InterfaceError)
+# The sweepers are idempotent (compare-and-swap resets), so a retry is safe; the next beat sweeps anyway.
+SWEEP = {**RETRY, "autoretry_for": DATABASE_LOST, "retry_backoff_max": 60}
 
 
 def _playlist_give_up(task, exc, task_id, args, kwargs, einfo) -> None:
@@ -32,22 +35,27 @@ def playlist_build_task(playlist_id: int) -> None:
     recommendations.playlist_build(playlist_id=playlist_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(**SWEEP)
 def playlists_requeue_stuck_task() -> None:
     recommendations.playlists_requeue_stuck()
 
 
-@shared_task(**RETRY, autoretry_for=(VideosUnavailable,), rate_limit="2/s")
+@shared_task(**RETRY, autoretry_for=(VideosUnavailable, *DATABASE_LOST), rate_limit="2/s")
 def track_videos_resolve_task(track_ids: list[int]) -> None:
     video_services.videos_resolve_unknown(track_ids=track_ids)
 
 
-@shared_task(**RETRY, autoretry_for=(VideosUnavailable,))
+@shared_task(**SWEEP)
+def videos_requeue_lost_task() -> None:
+    video_services.videos_requeue_lost()
+
+
+@shared_task(**RETRY, autoretry_for=(VideosUnavailable, *DATABASE_LOST))
 def videos_refresh_task() -> None:
     video_services.videos_refresh(limit=5000)
 
 
-@shared_task(**RETRY, autoretry_for=(SearchUnavailable,))
+@shared_task(**RETRY, autoretry_for=(SearchUnavailable, *DATABASE_LOST))
 def tracks_kendra_push_task(track_ids: list[int]) -> None:
     from music.services import kendra_sync  # boto3 loads only in a worker that pushes to Kendra
 
@@ -61,6 +69,6 @@ def import_job_run_task(job_id: int) -> None:
     imports_job.import_job_run(job_id=job_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(**SWEEP)
 def imports_requeue_stuck_task() -> None:
     imports_job.import_jobs_requeue_stuck()

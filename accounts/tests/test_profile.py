@@ -34,3 +34,24 @@ def test_profile_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_counting_corrections_is_off_until_the_listener_opts_in_on_the_profile(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("profile")).content.decode()
+
+    client.post(reverse("profile"), {"strategy": "match", "player": "auto", "share_corrections": "on"})
+
+    assert "let my corrections help choose the next expression model" in page.lower()
+    assert UserFactory().share_corrections is False
+    user.refresh_from_db()
+    assert user.share_corrections is True
+
+
+def test_the_privacy_page_names_the_same_opt_in_as_the_settings(client):
+    from accounts.models import User
+
+    label = User._meta.get_field("share_corrections").verbose_name
+
+    assert f"turn on “{label}”" in " ".join(client.get("/privacy/").content.decode().split())

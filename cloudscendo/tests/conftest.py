@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from moods.models import MoodCapture
@@ -15,3 +17,17 @@ def owned(db) -> dict[str, int]:
     song = Recommendation.objects.create(playlist=playlist, capture=capture, user=capture.user,
                                          track=TrackFactory(), rank=1, score=0.9, reason="fits")
     return {"capture_id": capture.id, "recommendation_id": song.id}
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server of this test's own, up (the test may stop and start it); stopped at the end."""
+    from cloudscendo.tests.redis_server import RedisServer, redis_server_missing
+
+    if reason := redis_server_missing():
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason} (REQUIRE_SERVICES=1)", pytrace=False)
+        pytest.skip(reason)
+    server = RedisServer().start()
+    yield server
+    server.stop()

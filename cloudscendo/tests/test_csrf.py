@@ -39,6 +39,9 @@ NO_SESSION = {
     "api-register": "anonymous sign-up by API: answers JSON, sets no cookie",
     "api-token": "trades a password for a token in the body, sets no cookie",
     "api-not-found": "answers 404 to any unknown /api/ path and changes nothing",
+    "livez": "health probe, answered before the session middleware: GET only, reads nothing",
+    "readyz": "health probe, answered before the session middleware: GET only, only reads",
+    "healthz": "the alias of readyz",
 }
 
 
@@ -82,6 +85,17 @@ def test_the_api_routes_without_csrf_read_no_session(name):
     view = get_resolver().resolve(reverse(name)).func.view_class
 
     assert not view.authentication_classes
+
+
+@pytest.mark.parametrize("name", ["livez", "readyz", "healthz"])
+def test_a_probe_refuses_a_post_and_changes_nothing(listener, name):
+    client, _ = listener
+    before = _everything()
+
+    response = client.post(reverse(name), WRITE)
+
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+    assert _everything() == before
 
 
 def test_the_api_catch_all_changes_nothing_even_without_a_token(listener):

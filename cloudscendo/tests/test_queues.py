@@ -13,6 +13,7 @@ from moods.tests.factories import MoodCaptureFactory
 
 ROUTED = {
     "accounts.tasks.guests_sweep_task": "celery",
+    "cloudscendo.tasks.queue_metrics_publish_task": "celery",
     "cloudscendo.tasks.worker_heartbeat_task": "celery",
     "moods.tasks.capture_analyse_task": "analysis",
     "moods.tasks.captures_requeue_stuck_task": "celery",

@@ -22,9 +22,10 @@ def test_a_worker_process_runs_the_heartbeat_task_and_writes_the_row(celery_work
 def test_healthz_on_postgresql_reports_the_vendor_and_the_last_worker_beat(client, settings, redis_broker_url):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = redis_broker_url
+    settings.HEALTH_TOKEN = "a-health-token-of-some-length"  # the details are for its holders only
     WorkerHeartbeat.objects.create(hostname="worker-1", seen_at="2026-11-24T10:00:00Z")
 
-    body = client.get("/healthz").json()
+    body = client.get("/healthz", HTTP_X_HEALTH_TOKEN=settings.HEALTH_TOKEN).json()
 
     assert body["checks"]["database"] == {"ok": True, "vendor": "postgresql"}
     assert body["checks"]["broker"] == {"ok": True, "mode": "broker", "worker_last_seen": "2026-11-24T10:00:00+00:00"}

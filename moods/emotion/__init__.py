@@ -5,6 +5,7 @@ exception types below and set a timeout on every network call.
 """
 
 import functools
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -58,6 +59,7 @@ BACKENDS = {
     "local-faceapi": "moods.emotion.local_faceapi.FaceApiDetector",  # for evaluation and benches
     "local-fer": "moods.emotion.local.FerDetector",
     "rekognition": "moods.emotion.rekognition.RekognitionDetector",
+    "hybrid": "moods.emotion.hybrid.HybridDetector",  # local first, Rekognition when it is unsure
 }
 
 
@@ -73,6 +75,12 @@ def detector_model(name: str | None = None) -> str:
     return backend.model_in_use() if hasattr(backend, "model_in_use") else backend.model
 
 
+# The first call loads the models (seconds); parallel first calls (the default `make run` analyses
+# in request threads) would each load their own, as functools.cache does not lock.
+_DETECTOR_LOCK = threading.Lock()
+
+
 def get_detector(name: str | None = None) -> Detector:
     """Return the process-wide detector for a backend name (default: EMOTION_BACKEND)."""
-    return _detector(name or settings.EMOTION_BACKEND)
+    with _DETECTOR_LOCK:
+        return _detector(name or settings.EMOTION_BACKEND)

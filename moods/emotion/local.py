@@ -18,6 +18,7 @@ import functools
 import importlib.resources
 import io
 import logging
+import threading
 import warnings
 from typing import NamedTuple
 
@@ -52,6 +53,15 @@ MAX_FACES = 8  # bounds latency on group photos; largest faces win
 # TTA: square crop side = Haar box side x (1 + 2 margin). Margins 0..0.1 were
 # the plateau on BOTH datasets; flip + equalised copy each add ~2-4 points.
 TTA_MARGINS = (0.0, 0.05, 0.1)
+
+
+# One cascade and one interpreter per process, shared by every thread: the default `make run`
+# analyses in-process, in runserver's request threads. Neither object is safe to use from two
+# threads at once (a LiteRT interpreter holds its input and output tensors; OpenCV's cascade its
+# scan state), and 1-3 of 16 parallel analyses failed (issue 13), so each call holds its lock.
+# onnxruntime's InferenceSession.run (face-api's nets) is thread-safe and needs none.
+_CASCADE_LOCK = threading.Lock()
+_INTERPRETER_LOCK = threading.Lock()
 
 
 class Box(NamedTuple):
@@ -128,8 +138,9 @@ def _haar(small: np.ndarray, border: int) -> list[Box]:
     """Run the cascade; a mean-grey border gives tight crops the context Haar expects."""
     img = cv2.copyMakeBorder(small, *[border] * 4, cv2.BORDER_CONSTANT, value=int(small.mean())) if border else small
     side = max(20, int(MIN_FACE_FRACTION * min(small.shape)))  # 20: just under the 24 px window
-    found = _cascade().detectMultiScale(img, scaleFactor=HAAR_SCALE_STEP, minNeighbors=HAAR_MIN_NEIGHBORS,
-                                        minSize=(side, side))
+    with _CASCADE_LOCK:
+        found = _cascade().detectMultiScale(img, scaleFactor=HAAR_SCALE_STEP, minNeighbors=HAAR_MIN_NEIGHBORS,
+                                            minSize=(side, side))
     return [Box(float(x - border), float(y - border), float(w), float(h)) for x, y, w, h in found]
 
 
@@ -156,11 +167,12 @@ def _square_crop(grey: np.ndarray, box: Box, margin: float) -> np.ndarray:
 
 def classify(crops: np.ndarray) -> np.ndarray:
     """Mean class probabilities [7] over the crops (fer scales grey to [-1, 1])."""
-    interpreter = _interpreter()
     inputs = (crops.astype(np.float32) / 127.5 - 1.0)[..., None]
-    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], inputs)
-    interpreter.invoke()
-    return interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).mean(axis=0)
+    with _INTERPRETER_LOCK:
+        interpreter = _interpreter()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], inputs)
+        interpreter.invoke()
+        return interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).mean(axis=0)
 
 
 def to_scores(probabilities: np.ndarray) -> dict[str, float]:

@@ -3,16 +3,19 @@
 Vendor errors are mapped onto the port's two types: throttling, 5xx and
 network trouble are transient (BackendUnavailable); a rejected image or a
 forbidden object is permanent (InputRejected). Timeouts and botocore's own
-retries are set once in cloudscendo/aws.py.
+retries are set once in cloudscendo/aws.py. Every call first waits for its
+slot under REKOGNITION_MAX_TPS (cloudscendo/ratelimit.py), so a burst of
+captures queues instead of being throttled.
 """
 
 import io
 
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from cloudscendo import aws
+from cloudscendo import aws, ratelimit
 from moods.stored import s3_location
 
 from . import EMOTIONS, Analysis, BackendUnavailable, FaceEmotions, InputRejected
@@ -59,7 +62,17 @@ def _image_param(image: bytes, storage_name: str | None) -> dict:
     return {"Bytes": image}
 
 
+def _turn_wait() -> None:
+    """Wait for a slot under REKOGNITION_MAX_TPS, shared by every worker; a long wait is retried later."""
+    try:
+        ratelimit.slot_take("rekognition", rate=settings.REKOGNITION_MAX_TPS,
+                            max_wait=settings.REKOGNITION_MAX_WAIT_SECONDS)
+    except (ratelimit.RateLimited, ratelimit.LimiterUnavailable) as error:
+        raise BackendUnavailable(f"Rekognition is busy ({error}).") from error
+
+
 def _detect_faces(image: dict) -> dict:
+    _turn_wait()
     try:
         return aws.client("rekognition").detect_faces(Image=image, Attributes=["EMOTIONS"])
     except ClientError as error:

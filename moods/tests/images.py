@@ -35,3 +35,15 @@ def y4m_video(image: Image.Image, *, frames: int = 30) -> bytes:
     header = b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n"
     body = b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes()
     return header + body * frames
+
+
+def two_faces_jpeg(faces_root) -> bytes:
+    """Two real JAFFE faces side by side on grey (read from ../shared/data/faces, never copied): a happy one and a
+    smaller sad one, which the local model reads as HAPPY (largest) and SAD."""
+    happy = Image.open(faces_root / "happy" / "KA.HA1.29.png").convert("RGB")
+    sad = Image.open(faces_root / "sad" / "KA.SA1.33.png").convert("RGB")
+    sad = sad.resize((int(sad.width * 0.7), int(sad.height * 0.7)))
+    canvas = Image.new("RGB", (happy.width + sad.width + 60, happy.height + 40), (200, 200, 200))
+    canvas.paste(happy, (20, 20))
+    canvas.paste(sad, (happy.width + 40, 20 + (happy.height - sad.height) // 2))
+    return encoded(canvas)

@@ -26,6 +26,17 @@ def test_the_list_filters_by_status(staff_client, django_assert_max_num_queries)
     assert [c.status for c in response.context["cl"].result_list] == ["failed"]
 
 
+def test_the_backend_filter_names_captures_with_no_backend_yet(staff_client):
+    MoodCaptureFactory(status="done", emotion="HAPPY", backend="local")
+    queued = MoodCaptureFactory()
+
+    response = staff_client.get("/admin/moods/moodcapture/?backend=-")
+
+    assert [c.id for c in response.context["cl"].result_list] == [queued.id]
+    html = response.content.decode()
+    assert '<a href="?backend=-">none yet</a>' in html and '<a href="?backend=local">local</a>' in html
+
+
 def test_a_capture_is_read_only_in_the_admin(staff_client):
     capture = MoodCaptureFactory(status="done", emotion="HAPPY")
 

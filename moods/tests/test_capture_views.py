@@ -42,7 +42,8 @@ def test_the_status_of_a_pending_capture(client):
                     "pending": True, "emotion": "", "emotion_label": "", "confidence": None,
                     "scores": [], "face_count": 0, "group": False, "uncertain": False, "correction": "",
                     "correction_label": "", "corrections": [], "correct_url": f"/captures/{capture.id}/correction/",
-                    "error": "", "model": "", "songs_url": "", "songs_list_url": ""}
+                    "error": "", "model": "", "songs_url": "", "songs_list_url": "", "faces": [],
+                    "photo_url": f"/captures/{capture.id}/photo"}
 
 
 def test_the_status_of_a_done_capture_lists_every_score_highest_first(client):

@@ -5,6 +5,7 @@ import pytest
 from botocore.config import Config
 from botocore.stub import ANY, Stubber
 
+from cloudscendo.tests.aws_stubs import stubbed_client
 from moods import services
 from moods.emotion import BackendUnavailable, InputRejected, get_detector
 from moods.models import MoodCapture
@@ -19,12 +20,8 @@ pytestmark = pytest.mark.django_db
 def rekognition(monkeypatch, settings):
     """A stubbed Rekognition client, handed out by the project's client factory."""
     settings.EMOTION_BACKEND = "rekognition"
-    client = boto3.client("rekognition", region_name="eu-west-1", aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
-    monkeypatch.setattr("cloudscendo.aws.client", lambda service: {"rekognition": client}[service])
-    with Stubber(client) as stub:
+    with stubbed_client(monkeypatch, "rekognition") as stub:
         yield stub
-        stub.assert_no_pending_responses()
 
 
 def face(box: tuple[float, float, float, float], **emotions: float) -> dict:

@@ -16,6 +16,23 @@ class ImportRejected(Exception):
     """Permanent: this file cannot be imported as asked; nothing was written."""
 
 
+class UnknownSchema(ImportRejected):
+    """No known schema has this header's columns; each caller says how to map them (CLI flags, form fields)."""
+
+    def __init__(self, columns: Collection[str]):
+        self.columns = sorted(column.strip() for column in columns)
+        super().__init__(f"not a known track schema (columns: {', '.join(self.columns) or 'none'}); "
+                         f"known: {', '.join(SCHEMAS)}.")
+
+
+class MissingColumns(ImportRejected):
+    """The file was named as one schema but lacks some of its columns."""
+
+    def __init__(self, format: str, missing: Collection[str]):
+        self.format, self.missing = format, sorted(missing)
+        super().__init__(f"not a {format} file: missing columns {', '.join(self.missing)}")
+
+
 @dataclass(frozen=True)
 class Schema:
     name: str
@@ -48,14 +65,11 @@ def schema_get(name: str) -> Schema:
 
 
 def schema_detect(header: Collection[str]) -> Schema:
-    """Return the known schema whose columns the header has; raise ImportRejected if none fits."""
+    """Return the known schema whose columns the header has; raise UnknownSchema if none fits."""
     for name in SCHEMAS:
         if schema_get(name).matches(header):
             return schema_get(name)
-    raise ImportRejected(
-        f"not a known track schema (columns: {', '.join(sorted(header)) or 'none'}); known: {', '.join(SCHEMAS)}. "
-        "Use --format generic with --map column=field for other files."
-    )
+    raise UnknownSchema(header)
 
 
 def schema_choose(*, format: str, header: Collection[str], mapping: Mapping[str, str]) -> Schema:
@@ -68,6 +82,5 @@ def schema_choose(*, format: str, header: Collection[str], mapping: Mapping[str,
         return schema_detect(header)
     schema = schema_get(format)
     if not schema.matches(header):
-        missing = sorted(schema.signature - {column.strip() for column in header})
-        raise ImportRejected(f"not a {format} file: missing columns {', '.join(missing)}")
+        raise MissingColumns(format, schema.signature - {column.strip() for column in header})
     return schema

@@ -1,14 +1,14 @@
 """The one module of the music app that sends tasks: each send after commit, and a broker outage logged, not raised.
 
 A row whose send is lost stays queued, and its sweeper (requeue_stuck_playlists,
-requeue_stuck_imports) sends it again; video look-ups are retried by the daily refresh.
+requeue_stuck_imports) sends it again; a lost video look-up is sent again by videos_requeue_lost (beat).
 """
 
 import logging
-from functools import partial
 
-from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from cloudscendo.commit import on_commit_robust
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def _send(task, *args) -> None:
 def _on_commit(task_name: str, *args) -> None:
     from music import tasks  # the tasks module imports the services, which import this one
 
-    transaction.on_commit(partial(_send, getattr(tasks, task_name), *args), robust=True)
+    on_commit_robust(_send, getattr(tasks, task_name), *args)
 
 
 def playlist_build_enqueue(*, playlist_id: int) -> None:

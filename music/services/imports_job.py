@@ -6,6 +6,7 @@ import logging
 import shutil
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.conf import settings
@@ -25,11 +26,17 @@ Status = ImportJob.Status
 GAVE_UP_MESSAGE = "The import stopped before it finished (the worker failed or ran out of time). Nothing was imported."
 
 
-def import_job_create(*, upload: UploadedFile, format: str, user_id: int | None) -> ImportJob:
-    """Store an uploaded CSV and queue its import after commit."""
+def import_job_create(*, upload: UploadedFile, format: str, user_id: int | None,
+                      mapping: Mapping[str, str] | None = None) -> ImportJob:
+    """Store an uploaded CSV and queue its import (mapping: column -> track field, for "generic") after commit."""
     name = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
-    job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
-                                   format=format, created_by_id=user_id)
+    try:
+        job = ImportJob.objects.create(file_name=name, original_name=get_valid_filename(Path(upload.name).name),
+                                       format=format, mapping=dict(mapping or {}),
+                                       created_by_id=user_id)
+    except BaseException:
+        default_storage.delete(name)  # no row (the database is down), no file
+        raise
     enqueue.import_job_enqueue(job_id=job.id)
     return job
 
@@ -73,7 +80,8 @@ def import_job_run(*, job_id: int) -> None:
         try:
             from music.services.imports import tracks_import  # pandas loads only when a job runs
 
-            summary = tracks_import(paths=[path], format=job.format, progress=_Progress(job_id, rows))
+            summary = tracks_import(paths=[path], format=job.format, mapping=job.mapping,
+                                    progress=_Progress(job_id, rows))
         except ImportRejected as error:
             _finish(job_id, file_name=job.file_name, status=Status.FAILED, message=str(error))
         else:

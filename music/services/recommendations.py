@@ -118,14 +118,20 @@ def playlist_build(*, playlist_id: int) -> None:
     """Claim a queued playlist, rank its songs and store them all at once; a playlist not queued is left alone."""
     if not _claim(playlist_id):
         return
-    playlist = Playlist.objects.select_related("seed_track", "capture", "user").get(id=playlist_id)
+    playlist = Playlist.objects.select_related("seed_track", "capture", "user").filter(id=playlist_id).first()
+    if playlist is None:  # its capture was deleted since the claim: nothing to build
+        return
     request = _request(playlist)
     picks, source = (_search_picks(playlist, request) if playlist.query
                      else (selectors.recommendations_compute(request), Playlist.Source.FEATURES))
     note = _search_note(playlist, picks)
     picks = _fill(picks, request)
-    # One transaction: the list shows all its songs or, still building, none.
+    # One transaction: the list shows all its songs or, still building, none. The capture's row
+    # lock orders it against the capture's deletion (moods.services.capture_delete): a capture
+    # deleted meanwhile ends the build quietly, with nothing stored.
     with transaction.atomic():
+        if not MoodCapture.objects.select_for_update().filter(id=playlist.capture_id).exists():
+            return
         if not Playlist.objects.filter(id=playlist_id, status=Status.BUILDING).update(
                 status=Status.READY, source=source, note=note):
             return

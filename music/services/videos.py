@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Player
+from music import selectors
 from music.models import QuotaDay, QuotaPause, Track
 from music.services import enqueue
 from music.videos import InputRejected, QuotaExceeded, get_videos, quota_day
@@ -54,6 +56,28 @@ def tracks_videos_enqueue(*, track_ids: Iterable[int], prefer_youtube: bool) -> 
     if ids:
         enqueue.track_videos_enqueue(track_ids=ids)
     return len(ids)
+
+
+# Look-ups sent when a list was built but lost (broker down): a list from the last day whose build
+# started more than this long ago has had its look-ups run, unless their send was lost.
+LOST_AFTER = datetime.timedelta(minutes=10)
+LOST_WITHIN = datetime.timedelta(days=1)
+
+
+def videos_requeue_lost(*, now: datetime.datetime | None = None) -> int:
+    """The video look-ups' sweeper: queue again the look-ups of songs on recent lists never looked up; return how many.
+
+    At most a day's search budget at a time; nothing while YouTube is paused.
+    """
+    now = now or timezone.now()
+    if not get_videos().resolves or video_pause_until():
+        return 0
+    rows = selectors.tracks_video_lookups_lost(built_after=now - LOST_WITHIN, built_before=now - LOST_AFTER,
+                                               limit=settings.YOUTUBE_SEARCH_DAILY_LIMIT)
+    youtube = {track_id for track_id, player in rows if player == Player.YOUTUBE}
+    others = {track_id for track_id, _ in rows} - youtube
+    return (tracks_videos_enqueue(track_ids=sorted(youtube), prefer_youtube=True)
+            + tracks_videos_enqueue(track_ids=sorted(others), prefer_youtube=False))
 
 
 def tracks_videos_look_up_again(*, track_ids: Iterable[int]) -> int:

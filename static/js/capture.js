@@ -146,6 +146,9 @@
     const songs = capture.songs_list_url ? showSongs(capture) : Promise.resolve();
     const rest = [];
     if (capture.songs_url) rest.push(songsLink(capture.songs_url));
+    // Several faces: each one's box and emotion (face_boxes.js), under the songs so they stay in view.
+    const faces = window.Cloudscendo && window.Cloudscendo.faceFigure && window.Cloudscendo.faceFigure(capture);
+    if (faces) rest.push(faces);
     if (capture.emotion && capture.face_count > 0) rest.push(scoresTable(capture.scores));
     rest.push(element("p", "An expression is not a feeling: this is how the photo looks, not how you feel.", "help"));
     return songs.then(function () { reading.append.apply(reading, rest); });

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from music.importers import FORMATS, ImportRejected
+from music.importers import FORMATS, ImportRejected, UnknownSchema
 from music.services.imports import tracks_import
 
 
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         progress = TqdmProgress()
         try:
             summary = tracks_import(paths=paths, format=format, mapping=mapping_parse(map), progress=progress)
+        except UnknownSchema as error:
+            raise CommandError(f"{error} Use --format generic with --map column=field for other files.") from None
         except ImportRejected as error:
             raise CommandError(f"{error}") from None
         finally:
