@@ -17,6 +17,7 @@ ROUTED = {
     "cloudscendo.tasks.worker_heartbeat_task": "celery",
     "moods.tasks.capture_analyse_task": "analysis",
     "moods.tasks.captures_requeue_stuck_task": "celery",
+    "moods.tasks.captures_uploads_sweep_task": "celery",
     "music.tasks.import_job_run_task": "celery",
     "music.tasks.imports_requeue_stuck_task": "celery",
     "music.tasks.playlist_build_task": "recommendations",
