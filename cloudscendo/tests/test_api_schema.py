@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
     "/api/auth/register/": {"post"}, "/api/auth/token/": {"post"}, "/api/me/": {"get", "patch", "delete"},
+    "/api/auth/tokens/": {"get"}, "/api/auth/tokens/{token_id}/": {"delete"}, "/api/auth/logout/": {"post"},
     "/api/captures/": {"get", "post"}, "/api/captures/{capture_id}/": {"get", "delete"},
     "/api/captures/{capture_id}/recommendations/": {"get"},
     "/api/recommendations/{recommendation_id}/feedback/": {"post"}, "/api/history/summary/": {"get"},
