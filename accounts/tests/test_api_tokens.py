@@ -135,6 +135,16 @@ def test_the_settings_page_lists_tokens_and_revokes_them(client):
     assert _as(key).get("/api/me/").status_code == 401
 
 
+def test_the_settings_page_cannot_revoke_anyone_elses_token(client):
+    key = services.api_token_create(user=UserFactory())
+    client.force_login(UserFactory())
+
+    response = client.post(f"/accounts/tokens/{ApiToken.objects.get().id}/revoke/")
+
+    assert response.status_code == 404
+    assert _as(key).get("/api/me/").status_code == 200
+
+
 def test_revoke_all_on_the_settings_page(client):
     user = UserFactory()
     keys = [services.api_token_create(user=user) for _ in range(3)]

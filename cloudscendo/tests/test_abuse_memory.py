@@ -8,10 +8,8 @@ issue's 1 GB upload took 1.15 GB, its 6320x6320 PNG 420 MB. The bodies are strea
 import os
 import select
 import socket
-import struct
 import subprocess
 import sys
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from accounts.tests.factories import UserFactory
 from conftest import ROOT, _database_url
 from moods.models import MoodCapture
 from moods.photos import too_many_pixels
+from moods.tests.images import pixel_flood_png
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -155,19 +154,6 @@ def test_a_1_gb_upload_is_refused_from_its_length_and_the_worker_stays_small(ser
     assert answer.endswith(b'{"detail": "The request is larger than 11 MB.", "code": "too_large"}')
     assert peak < PEAK_LIMIT_KB
     _nothing_saved(settings.MEDIA_ROOT)
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def pixel_flood_png(side: int = 6320) -> bytes:
-    """A valid RGBA PNG of side x side transparent pixels, a few KB long (the issue's 1.6 KB bomb)."""
-    rows, row = zlib.compressobj(9), b"\0" * (1 + side * 4)  # filter byte 0, then the pixels
-    pixels = b"".join(rows.compress(row) for _ in range(side)) + rows.flush()
-    header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)  # 8 bits, RGBA
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels) + _png_chunk(
-        b"IEND", b"")
 
 
 def test_a_png_pixel_flood_is_refused_before_decoding_and_the_worker_stays_small(server, settings):
