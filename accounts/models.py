@@ -54,6 +54,9 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=8, help_text="The token's first characters, so its owner can tell it apart.")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # Django's HMAC of the password hash when the token was issued (as a session keeps): any password
+    # change, even one no service hears of (the admin's own form, `manage.py changepassword`), ends it.
+    password_mark = models.CharField(max_length=64)
 
     class Meta:
         ordering = ("-created_at", "-id")

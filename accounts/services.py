@@ -60,7 +60,8 @@ def api_token_create(*, user: User) -> str:
     ApiToken.objects.filter(user=user, expires_at__lte=now).delete()  # expired ones are of no use to anyone
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=selectors.api_token_digest(key), hint=key[:6], created_at=now,
-                            expires_at=now + datetime.timedelta(seconds=settings.API_TOKEN_TTL))
+                            expires_at=now + datetime.timedelta(seconds=settings.API_TOKEN_TTL),
+                            password_mark=user.get_session_auth_hash())
     return key
 
 

@@ -87,6 +87,19 @@ def test_a_password_set_in_the_admin_revokes_every_token(client):
     assert _as(key).get("/api/me/").status_code == 401
 
 
+def test_a_password_changed_where_no_service_hears_of_it_still_ends_every_token(client):
+    # The admin's own "change my password" form and `manage.py changepassword` call no service of ours.
+    user = UserFactory(is_staff=True, is_superuser=True)
+    key = services.api_token_create(user=user)
+    client.force_login(user)
+
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                                       "new_password2": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert _as(key).get("/api/me/").json() == EXPIRED
+
+
 def test_log_out_revokes_the_token_it_came_with_and_no_other():
     user = UserFactory()
     used, other = services.api_token_create(user=user), services.api_token_create(user=user)
