@@ -193,9 +193,12 @@ class TokenDetailView(APIView):
 
 class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None, **error_responses(401, 403)},
-                   summary="Log out: the token this request carries stops working", tags=["auth"])
+                   summary="Log out: the token this request carries stops working (with a session: every token, "
+                           "as the site's log-out)", tags=["auth"])
     def post(self, request):
-        if isinstance(request.auth, ApiToken):
+        if isinstance(request.auth, ApiToken):  # one device logs out; the user's other scripts go on
             services.api_token_revoke(user=request.user, token_id=request.auth.id)
-        logout(request._request)  # a session, when the request came with one instead
+        else:
+            services.api_tokens_revoke_all(user=request.user)
+            logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

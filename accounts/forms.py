@@ -15,7 +15,7 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-# True: a completed reset lifts the lock (accounts.services.user_password_changed).
+# Says what is true: a completed password reset lifts the lock (accounts.services.user_password_changed).
 LOCKED = "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password."
 
 

@@ -130,11 +130,14 @@ class LogoutConfirmedView(LogoutView):
     """Log-out that says so on the next page (Django's says nothing)."""
 
     def post(self, request, *args, **kwargs):
-        guest = request.user if request.user.is_authenticated and request.user.is_guest else None
+        user = request.user if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
-        if guest:  # a trial ends here, and nothing of it stays
-            services.user_delete(user=guest)
+        if user and user.is_guest:  # a trial ends here, and nothing of it stays
+            services.user_delete(user=user)
             messages.success(request, "Your trial has ended. Nothing of it was kept.")
-        else:
-            messages.success(request, "You are logged out. Your history is kept for your next visit.")
+            return response
+        # Logging out ends every way in, API tokens included (issue 13: they outlived the log-out).
+        revoked = services.api_tokens_revoke_all(user=user) if user else 0
+        tokens = " Your API tokens no longer work." if revoked else ""
+        messages.success(request, f"You are logged out.{tokens} Your history is kept for your next visit.")
         return response

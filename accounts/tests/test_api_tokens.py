@@ -100,7 +100,18 @@ def test_a_password_changed_where_no_service_hears_of_it_still_ends_every_token(
     assert _as(key).get("/api/me/").json() == EXPIRED
 
 
-def test_log_out_revokes_the_token_it_came_with_and_no_other():
+def test_logging_out_of_the_site_revokes_every_token_and_says_so(client):
+    user = UserFactory()
+    keys = [services.api_token_create(user=user) for _ in range(2)]
+    client.force_login(user)
+
+    response = client.post("/accounts/logout/", follow=True)
+
+    assert "You are logged out. Your API tokens no longer work." in response.content.decode()
+    assert [_as(key).get("/api/me/").status_code for key in keys] == [401, 401]
+
+
+def test_api_log_out_revokes_the_token_it_came_with_and_no_other():
     user = UserFactory()
     used, other = services.api_token_create(user=user), services.api_token_create(user=user)
 
