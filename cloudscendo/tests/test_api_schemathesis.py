@@ -49,7 +49,7 @@ def token(db, settings):
 # date range that ends before it starts; a change of mind on a song already disliked, which
 # has left its list; a page past the last one. For these a 400 (or that song's 409, that
 # page's 404) to schema-valid data is right.
-BUSINESS_RULES = {"POST /api/auth/register/", "POST /api/auth/token/", "POST /api/captures/",
+BUSINESS_RULES = {"POST /api/auth/register/", "POST /api/auth/token/", "DELETE /api/me/", "POST /api/captures/",
                   "GET /api/captures/", "GET /api/history/summary/",
                   "POST /api/recommendations/{recommendation_id}/feedback/", "GET /api/tracks/"}
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
