@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts import services
 from accounts.forms import ThrottledAdminAuthenticationForm, UniqueNamesMixin
 from accounts.models import User
 
 # The admin's log-in door is throttled like the site's (accounts.services.login_throttled).
 admin.site.login_form = ThrottledAdminAuthenticationForm
+# A password set here ends the user's API tokens too: each token keeps the mark of the password it was
+# issued under (accounts.authentication).
 
 
 class UserAddForm(UniqueNamesMixin, AdminUserCreationForm):
@@ -21,21 +22,10 @@ class UserEditForm(UniqueNamesMixin, UserChangeForm):
         model = User
 
 
-class PasswordSetForm(AdminPasswordChangeForm):
-    """A password set by staff revokes the user's API tokens, as the user's own change does."""
-
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        if commit:
-            services.user_password_changed(user=user)
-        return user
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
-    change_password_form = PasswordSetForm
     list_display = ("username", "email", "strategy", "keep_images", "is_staff", "date_joined")
     list_filter = ("strategy", "keep_images", "is_staff", "is_active")
     fieldsets = (*BaseUserAdmin.fieldsets, ("Listening", {"fields": ("strategy", "player", "keep_images")}))

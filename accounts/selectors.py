@@ -18,5 +18,6 @@ def api_token_find(*, key: str) -> ApiToken | None:
 
 
 def api_tokens_live(*, user: User) -> QuerySet[ApiToken]:
-    """The user's tokens that still work, newest first."""
-    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
+    """The user's tokens that still work (not expired, issued under the current password), newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now(),
+                                   password_mark=user.get_session_auth_hash())
