@@ -29,7 +29,7 @@ def test_the_schema_describes_every_endpoint(client):
     assert {path: set(methods) - {"parameters"} for path, methods in schema["paths"].items()} == ENDPOINTS
     post = schema["paths"]["/api/captures/"]["post"]
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
-    assert set(post["responses"]) == {"201", "202", "400", "401", "403", "415", "429"}
+    assert set(post["responses"]) == {"201", "202", "400", "401", "403", "413", "415", "429"}
 
 
 def test_the_swagger_ui_loads_its_script_from_us_and_relaxes_styles_only(client):

@@ -39,7 +39,7 @@ class CaptureListView(generics.ListCreateAPIView):
                  "application/json": serializers.CaptureMoodSerializer},
         responses={202: OpenApiResponse(serializers.CaptureSerializer, description="A photo, queued for analysis."),
                    201: OpenApiResponse(serializers.CaptureSerializer, description="A mood picked by hand: done."),
-                   **error_responses(400, 401, 403, 415, 429)},
+                   **error_responses(400, 401, 403, 413, 415, 429)},
         summary="Send a photo to analyse, or say how you feel", tags=["captures"])
     def post(self, request, *args, **kwargs):
         capture = self._photo(request) if request.content_type.startswith("multipart/") else self._mood(request)
