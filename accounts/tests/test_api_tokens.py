@@ -23,6 +23,18 @@ def _as(key: str) -> APIClient:
     return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 
 
+def _logged_in_with_tokens(client, count: int) -> list[str]:
+    """Log a new user in on the site; return the keys of `count` API tokens of theirs."""
+    user = UserFactory()
+    keys = [services.api_token_create(user=user) for _ in range(count)]
+    client.force_login(user)
+    return keys
+
+
+def _statuses(keys: list[str]) -> list[int]:
+    return [_as(key).get("/api/me/").status_code for key in keys]
+
+
 def test_a_token_lives_api_token_ttl_seconds(settings):
     settings.API_TOKEN_TTL = 3600
     key = APIClient().post("/api/auth/token/", {"username": UserFactory().username, "password": PASSWORD},
@@ -52,15 +64,13 @@ def test_only_a_digest_of_the_token_is_stored():
 
 
 def test_a_password_change_revokes_every_token(client):
-    user = UserFactory()
-    keys = [services.api_token_create(user=user) for _ in range(2)]
-    client.force_login(user)
+    keys = _logged_in_with_tokens(client, 2)
 
     response = client.post("/accounts/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
                                                           "new_password2": NEW_PASSWORD})
 
     assert response.status_code == 302
-    assert [_as(key).get("/api/me/").status_code for key in keys] == [401, 401]
+    assert _statuses(keys) == [401, 401]
     assert not ApiToken.objects.exists()
 
 
@@ -101,14 +111,12 @@ def test_a_password_changed_where_no_service_hears_of_it_still_ends_every_token(
 
 
 def test_logging_out_of_the_site_revokes_every_token_and_says_so(client):
-    user = UserFactory()
-    keys = [services.api_token_create(user=user) for _ in range(2)]
-    client.force_login(user)
+    keys = _logged_in_with_tokens(client, 2)
 
     response = client.post("/accounts/logout/", follow=True)
 
     assert "You are logged out. Your API tokens no longer work." in response.content.decode()
-    assert [_as(key).get("/api/me/").status_code for key in keys] == [401, 401]
+    assert _statuses(keys) == [401, 401]
 
 
 def test_api_log_out_revokes_the_token_it_came_with_and_no_other():
@@ -170,14 +178,12 @@ def test_the_settings_page_cannot_revoke_anyone_elses_token(client):
 
 
 def test_revoke_all_on_the_settings_page(client):
-    user = UserFactory()
-    keys = [services.api_token_create(user=user) for _ in range(3)]
-    client.force_login(user)
+    keys = _logged_in_with_tokens(client, 3)
 
     response = client.post("/accounts/tokens/revoke/", follow=True)
 
     assert "3 API tokens revoked" in response.content.decode()
-    assert [_as(key).get("/api/me/").status_code for key in keys] == [401, 401, 401]
+    assert _statuses(keys) == [401, 401, 401]
 
 
 def test_deleting_the_account_through_the_api_needs_the_password():
