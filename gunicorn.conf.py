@@ -12,5 +12,5 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 # gunicorn has no body limit: Django refuses a body above REQUEST_BODY_MAX_BYTES from its Content-Length
-# before reading it (cloudscendo.limits), and the TLS proxy in front caps it too (README, "Deploying").
+# before reading it (cloudscendo.limits); a proxy in front may cap it too (README, "Abuse limits and API tokens").
 timeout = 30
