@@ -117,10 +117,18 @@ def _status(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def _zeros(total: int) -> Iterator[bytes]:
-    chunk = b"\0" * (1 << 20)
-    for _ in range(total // len(chunk)):
+PART_HEAD = (b'--b\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
+             b"Content-Type: image/jpeg\r\n\r\n")
+PART_TAIL = b"\r\n--b--\r\n"
+
+
+def _photo_part_of(size: int) -> Iterator[bytes]:
+    """A well-formed multipart body whose photo is `size` bytes, made 1 MiB at a time."""
+    yield PART_HEAD
+    chunk = b"\xff" * (1 << 20)
+    for _ in range(size // len(chunk)):
         yield chunk
+    yield PART_TAIL
 
 
 def _post(server: Server, *, token: str, content_type: str, length: int, body: Iterator[bytes]) -> bytes:
@@ -145,8 +153,8 @@ def test_a_1_gb_upload_is_refused_from_its_length_and_the_worker_stays_small(ser
     token = services.api_token_create(user=UserFactory())
     _warm_up(server, token)
 
-    answer = _post(server, token=token, content_type="multipart/form-data; boundary=b", length=GIGABYTE,
-                   body=_zeros(GIGABYTE))
+    answer = _post(server, token=token, content_type="multipart/form-data; boundary=b",
+                   length=len(PART_HEAD) + GIGABYTE + len(PART_TAIL), body=_photo_part_of(GIGABYTE))
 
     peak = server.peak_kb()
     print(f"1 GB body: worker peak {peak / 1024:.0f} MB")
@@ -160,8 +168,7 @@ def test_a_png_pixel_flood_is_refused_before_decoding_and_the_worker_stays_small
     token = services.api_token_create(user=UserFactory())
     _warm_up(server, token)
     png = pixel_flood_png()
-    body = (b'--b\r\nContent-Disposition: form-data; name="photo"; filename="bomb.png"\r\n'
-            b"Content-Type: image/png\r\n\r\n" + png + b"\r\n--b--\r\n")
+    body = PART_HEAD + png + PART_TAIL
 
     answer = _post(server, token=token, content_type="multipart/form-data; boundary=b", length=len(body),
                    body=iter((body,)))
