@@ -17,6 +17,7 @@ from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
 from moods.stored import s3_location
+from moods.throttling import capture_rate_hit
 from music import selectors as music_selectors
 
 
@@ -55,12 +56,28 @@ def _rejected(request, form: PhotoForm):
     return _page(request, form, status=400)
 
 
+TOO_MANY = "You have sent a lot of photos and moods in the last minute: wait a minute, then try again."
+
+
+def _over_capture_rate(request) -> bool:
+    return not capture_rate_hit(user_id=request.user.pk)  # the API's counter too
+
+
+def _throttled(request, form: PhotoForm):
+    if _wants_json(request):
+        return JsonResponse({"detail": TOO_MANY}, status=429)
+    form.add_error(None, TOO_MANY)
+    return _page(request, form, status=429)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def capture_page(request):
     if request.method == "GET":
         return _page(request, PhotoForm())
     form = PhotoForm(request.POST, request.FILES)
+    if _over_capture_rate(request):  # before the photo is read or decoded
+        return _throttled(request, form)
     if form.is_valid():
         try:
             capture = services.capture_create_from_photo(
@@ -78,6 +95,8 @@ def capture_page(request):
 @login_required
 @require_POST
 def capture_mood(request):
+    if _over_capture_rate(request):
+        return _throttled(request, PhotoForm())
     form = MoodForm(request.POST)
     if not form.is_valid():
         if _wants_json(request):

@@ -1,6 +1,5 @@
 """Captures over the API: parse the request, call a moods service or selector, serialize."""
 
-from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import never_cache
@@ -9,7 +8,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
 from cloudscendo.api_errors import error_responses
 from moods import selectors, services
@@ -18,18 +16,7 @@ from moods.api.links import photo_capture_id
 from moods.history.selectors import captures_filtered
 from moods.models import MoodCapture
 from moods.photos import PhotoRejected
-
-
-class CaptureRateThrottle(UserRateThrottle):
-    """New captures per user: CAPTURE_RATE (read at each request, so settings and tests can change it)."""
-
-    scope = "captures"
-
-    def get_rate(self) -> str:
-        return settings.CAPTURE_RATE
-
-    def allow_request(self, request, view) -> bool:
-        return request.method != "POST" or super().allow_request(request, view)
+from moods.throttling import CaptureRateThrottle
 
 
 class CaptureListView(generics.ListCreateAPIView):
@@ -52,7 +39,7 @@ class CaptureListView(generics.ListCreateAPIView):
                  "application/json": serializers.CaptureMoodSerializer},
         responses={202: OpenApiResponse(serializers.CaptureSerializer, description="A photo, queued for analysis."),
                    201: OpenApiResponse(serializers.CaptureSerializer, description="A mood picked by hand: done."),
-                   **error_responses(400, 401, 403, 415, 429)},
+                   **error_responses(400, 401, 403, 413, 415, 429)},
         summary="Send a photo to analyse, or say how you feel", tags=["captures"])
     def post(self, request, *args, **kwargs):
         capture = self._photo(request) if request.content_type.startswith("multipart/") else self._mood(request)

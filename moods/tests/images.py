@@ -1,6 +1,8 @@
 """Test images made on the fly: real photos from scikit-image, encoded by Pillow."""
 
 import io
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -47,3 +49,16 @@ def two_faces_jpeg(faces_root) -> bytes:
     canvas.paste(happy, (20, 20))
     canvas.paste(sad, (happy.width + 40, 20 + (happy.height - sad.height) // 2))
     return encoded(canvas)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def pixel_flood_png(side: int = 6320) -> bytes:
+    """A valid RGBA PNG of side x side transparent pixels, about 155 KB long (a 160 MB decode)."""
+    rows, row = zlib.compressobj(9), b"\0" * (1 + side * 4)  # filter byte 0, then the pixels
+    pixels = b"".join(rows.compress(row) for _ in range(side)) + rows.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)  # 8 bits, RGBA
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels) + _png_chunk(
+        b"IEND", b"")
