@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import Strategy
+from moods.models import Emotion
 from music.affect import Mood
 from music.models import Recommendation
 
@@ -21,3 +22,10 @@ class SongsActionForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     feedback = forms.ChoiceField(choices=Recommendation.Feedback.choices)
+
+
+class MoodSongsForm(forms.Form):
+    """A live session asks for the coming songs of the mood it settled on, without the one playing."""
+
+    emotion = forms.ChoiceField(choices=Emotion.choices)
+    playing = forms.IntegerField(required=False, min_value=1)
