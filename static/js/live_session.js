@@ -22,7 +22,7 @@
   var buttons = { start: $("live-start"), stop: $("live-stop"), keep: $("live-keep"), discard: $("live-discard"),
                   next: $("live-next") };
   var moodLine = $("live-mood"), traceNode = $("live-trace"), changes = $("live-changes");
-  var playing = $("live-playing"), coming = $("live-coming");
+  var playing = $("live-playing"), coming = $("live-coming"), samplesLine = $("live-samples");
   var session = null;
 
   function newSession() {
@@ -31,10 +31,13 @@
   }
 
   function mode(name) {
+    window.Cloudscendo.liveRunning = name === "running";
+    if (name !== "running") window.Cloudscendo.deviceCameraStop();
     buttons.start.hidden = name === "running";
     buttons.stop.hidden = name !== "running";
     buttons.keep.hidden = buttons.discard.hidden = name !== "ended";
     panel.hidden = name === "off";
+    document.getElementById("device").classList.toggle("live-on", name !== "off");
   }
 
   function seconds() { return (performance.now() - session.started) / 1000; }
@@ -78,8 +81,11 @@
       traceAdd(top);
       settle(top);
       if (seconds() >= session.nextSample) {
-        session.samples.push({ t: Math.round(seconds() * 10) / 10, scores: sampleScores(session.smoothed) });
+        var sample = { t: Math.round(seconds() * 10) / 10, scores: sampleScores(session.smoothed) };
+        session.samples.push(sample);
         session.nextSample += SAMPLE_SECONDS;
+        samplesLine.textContent = "Timeline: " + session.samples.length + " samples, the latest " +
+          labels[reader.topOf(sample.scores)] + ". It is saved only if you keep the session.";
       }
     }).catch(function () {
       moodLine.textContent = "This device could not read the camera just now; still trying.";
@@ -160,8 +166,8 @@
     var song = coming.querySelector("[data-track]");
     if (!song) return;
     var frame = playerFor(song);
+    if (frame) song.append(frame);
     playing.replaceChildren(song);
-    if (frame) playing.append(frame);
     buttons.next.hidden = !coming.querySelector("[data-track]");
   }
 
@@ -175,6 +181,7 @@
     Promise.all([window.Cloudscendo.deviceCamera(), reader.load()]).then(function () {
       session = newSession();
       changes.replaceChildren();
+      samplesLine.textContent = "";
       mode("running");
       moodLine.textContent = "Reading… a mood shows once it has held for a few seconds.";
       session.timer = setInterval(tick, READ_EVERY_MS);
