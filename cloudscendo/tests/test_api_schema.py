@@ -11,6 +11,7 @@ ENDPOINTS = {
     "/api/auth/register/": {"post"}, "/api/auth/token/": {"post"}, "/api/me/": {"get", "patch", "delete"},
     "/api/captures/": {"get", "post"}, "/api/captures/{capture_id}/": {"get", "delete"},
     "/api/captures/{capture_id}/recommendations/": {"get"},
+    "/api/captures/device/": {"post"}, "/api/captures/live/": {"post"},
     "/api/recommendations/{recommendation_id}/feedback/": {"post"}, "/api/history/summary/": {"get"},
     "/api/tracks/": {"get"},
 }

@@ -151,3 +151,53 @@ def test_the_capture_page_alone_may_compile_webassembly_for_the_device_reader(cl
     assert "script-src 'self' 'wasm-unsafe-eval';" in capture_csp
     assert "script-src 'self';" in other_csp
     assert "'unsafe-eval'" not in capture_csp.replace("'wasm-unsafe-eval'", "")
+
+
+def _api_post(api_client, url: str, body) -> tuple[int, dict]:
+    response = api_client.post(url, body, format="json")
+    return response.status_code, response.json()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client
+
+
+def test_the_api_saves_a_device_reading_and_a_live_session_done_at_once(api_client):
+    faces = [{"box": [0.2, 0.1, 0.5, 0.6], "scores": SMILE}]
+
+    status, body = _api_post(api_client, "/api/captures/device/", {"model": MODEL, "faces": faces})
+    live_status, live = _api_post(api_client, "/api/captures/live/",
+                                  {"model": MODEL, "timeline": [{"t": 1, "scores": FROWN}]})
+
+    assert (status, body["source"], body["status"], body["emotion"], body["model"], body["image_url"]) == (
+        201, "device", "done", "HAPPY", MODEL, None)
+    assert body["emotions"]["CONFUSED"] is None and body["faces"][0]["box"] == [0.2, 0.1, 0.5, 0.6]
+    assert (live_status, live["source"], live["emotion"]) == (201, "live", "SAD")
+
+
+@pytest.mark.parametrize(("url", "body", "field", "message"), [
+    ("/api/captures/device/", {"model": MODEL, "faces": [{"box": [0, 0, 1, 1], "scores": SMILE[:6]}]}, "faces",
+     "faces[0].scores: send 8 scores, in this order: HAPPY, SAD, ANGRY, CONFUSED, DISGUSTED, SURPRISED, CALM, "
+     "FEAR."),
+    ("/api/captures/device/", {"model": MODEL, "faces": [{"box": [0, 0, 1, 1], "scores": [*SMILE[:7], 200]}]},
+     "faces", "faces[0].scores: the FEAR score must be a number from 0 to 100, or null."),
+    ("/api/captures/live/", {"model": MODEL, "timeline": [{"t": 1, "scores": [10, 10, 10, None, 10, 10, 10, 10]}]},
+     "timeline", "timeline[0].scores: the scores must add up to 100 (±1); these add up to 70.00."),
+])
+def test_the_api_refuses_device_scores_that_are_not_one_reading_with_a_clear_400(api_client, url, body, field,
+                                                                                 message):
+    assert _api_post(api_client, url, body) == (
+        400, {"detail": "The request is not valid.", "code": "invalid", "fields": {field: [message]}})
+    assert not MoodCapture.objects.exists()
+
+
+def test_the_api_takes_device_readings_as_json_only(api_client):
+    response = api_client.post("/api/captures/device/", {"model": MODEL}, format="multipart")
+
+    assert response.status_code == 415
+    assert not MoodCapture.objects.exists()

@@ -2,7 +2,8 @@
 // (device_reading.js). Readings are smoothed, and a new mood counts only once it has held for
 // HOLD_READINGS readings in a row; then the coming songs (never the one playing) are ranked again
 // around it. Nothing is sent while the tab is hidden, and nothing is saved unless the listener
-// keeps the session: then one capture with a timeline sampled every SAMPLE_SECONDS.
+// keeps the session: then one capture with a timeline sampled every SAMPLE_SECONDS (less often
+// past MAX_SAMPLES samples, about an hour).
 (function () {
   "use strict";
 
@@ -13,7 +14,8 @@
   var READ_EVERY_MS = 1000;
   var SMOOTHING = 0.5;  // each reading's weight in the running average: a blink or a glance moves it half-way
   var HOLD_READINGS = 3;  // about three seconds: a new mood must lead this many readings in a row
-  var SAMPLE_SECONDS = 5;  // one timeline sample per 5 s (moods/device.py MAX_SAMPLES allows an hour)
+  var SAMPLE_SECONDS = 5;  // one timeline sample per 5 s at first
+  var MAX_SAMPLES = 720;  // moods/device.py's limit: past it, every other sample goes and the step doubles
   var TRACE_LENGTH = 60;  // readings shown in the trace: the last minute
   var setup = reader.setup;
   var labels = JSON.parse(document.getElementById("emotion-labels").textContent);
@@ -27,7 +29,7 @@
 
   function newSession() {
     return { started: performance.now(), smoothed: null, settled: "", candidate: "", held: 0, samples: [],
-             trace: [], timer: null, nextSample: 0, busy: false, songsAsked: "" };
+             trace: [], timer: null, nextSample: 0, every: SAMPLE_SECONDS, busy: false, songsAsked: "" };
   }
 
   function mode(name) {
@@ -83,7 +85,11 @@
       if (seconds() >= session.nextSample) {
         var sample = { t: Math.round(seconds() * 10) / 10, scores: sampleScores(session.smoothed) };
         session.samples.push(sample);
-        session.nextSample += SAMPLE_SECONDS;
+        session.nextSample += session.every;
+        if (session.samples.length >= MAX_SAMPLES) {
+          session.samples = session.samples.filter(function (_, index) { return index % 2 === 0; });
+          session.every *= 2;
+        }
         samplesLine.textContent = "Timeline: " + session.samples.length + " samples, the latest " +
           labels[reader.topOf(sample.scores)] + ". It is saved only if you keep the session.";
       }
