@@ -132,6 +132,7 @@ def capture_detail(request, capture_id: int):
     capture = selectors.capture_get(user=request.user, capture_id=capture_id)
     context = {"capture": capture, "status": selectors.capture_status(capture=capture),
                "scores": selectors.capture_scores(capture=capture),
+               "timeline": selectors.capture_timeline(capture=capture),
                "songs": music_selectors.capture_songs_current(capture_id=capture.id)[1],
                "chartjs": settings.CHARTJS_AVAILABLE, "emotion_labels": dict(Emotion.choices)}
     return render(request, "moods/detail.html", context)

@@ -201,3 +201,15 @@ def test_the_api_takes_device_readings_as_json_only(api_client):
 
     assert response.status_code == 415
     assert not MoodCapture.objects.exists()
+
+
+def test_a_kept_sessions_page_shows_its_timeline_and_no_photo(client, listener):
+    timeline = [{"t": 4.2, "scores": SMILE}, {"t": 65.0, "scores": FROWN}]
+    _, body = _post(client, "/capture/live/", {"model": MODEL, "timeline": timeline})
+
+    page = client.get(f"/captures/{body['id']}/").content.decode()
+
+    assert "Live session on this device, " in page
+    assert '<td>0:04</td><td data-emotion="HAPPY">Happy</td><td>81.5%</td>' in page
+    assert '<td>1:05</td><td data-emotion="SAD">Sad</td><td>70.0%</td>' in page
+    assert "The photo you sent" not in page
