@@ -7,6 +7,7 @@ the coming songs, and keeps the playing one, when the camera goes from a happy f
 
 import io
 import json
+import time
 
 import pytest
 from PIL import Image
@@ -100,6 +101,16 @@ def _live_mood(page) -> str:
     return page.locator("#live-mood").inner_text()
 
 
+def _tab_shown(page, shown: bool) -> None:
+    """What the Page Visibility API reports when the listener switches tabs (headless Chromium never hides one)."""
+    page.evaluate("""shown => {
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => !shown});
+        const state = shown ? "visible" : "hidden";
+        Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", shown)
+
+
 def test_a_live_session_re_ranks_the_coming_songs_when_the_face_turns_sad_and_is_kept_on_request(
         browser_launcher, tmp_path, shared_data):
     catalogue_load()  # what `make setup` loads: the starter songs and the chart hits
@@ -115,11 +126,21 @@ def test_a_live_session_re_ranks_the_coming_songs_when_the_face_turns_sad_and_is
     page.set_viewport_size(DESKTOP)
 
     page.get_by_role("button", name="Start a live session").click()
+    started = time.monotonic()
     wait_for(lambda: _live_mood(page) == "Your mood: happy.", timeout=120)
     page.locator("#live-coming[data-emotion=HAPPY] [data-track]").first.wait_for()
     playing = page.locator("#live-playing [data-track]").get_attribute("data-track")
     happy_coming = page.locator("#live-coming [data-track]").evaluate_all("items => items.map(i => i.dataset.track)")
     screenshot(page, "device-03-live-happy-desktop")
+
+    # The tab is hidden until the camera has turned to the sad face (20 s into its clip): nothing is sent.
+    marks, sent = page.locator("#live-trace rect").count(), len(requests)
+    _tab_shown(page, False)
+    time.sleep(max(0.0, started + 25 - time.monotonic()))
+    assert requests[sent:] == []
+    assert page.locator("#live-trace rect").count() <= marks + 1  # at most the reading already under way
+    assert _live_mood(page) == "Your mood: happy."
+    _tab_shown(page, True)
 
     wait_for(lambda: _live_mood(page) == "Your mood: sad.", timeout=120)
     page.locator("#live-coming[data-emotion=SAD] [data-track]").first.wait_for()
