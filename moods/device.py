@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from moods.emotion import EMOTIONS, FaceEmotions
 
-# What the page's script reads with (static/js/device_reading.js says the same name).
-DEVICE_MODELS = ("face-api 1.7.15 on device (tiny detector + landmark 68 + expression)",)
+# What the page's script reads with (the page hands it this name); each fits MoodCapture.model.
+DEVICE_MODELS = ("face-api 1.7.15 on device (tiny + landmark 68 + expression)",)
 # Softmax probabilities sum to 1; the script sends each as a percentage rounded to 2
 # decimals, so 7 roundings move the sum by at most 0.035. A looser bound still
 # refuses scores that are not one distribution (e.g. 0-1 fractions, or raw logits).

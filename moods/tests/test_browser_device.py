@@ -81,7 +81,7 @@ def test_an_on_device_reading_posts_only_scores_and_agrees_with_the_server(brows
     capture = MoodCapture.objects.get(user=user)
     device_top = page.locator("#capture-reading [data-emotion]").get_attribute("data-emotion")
     assert (capture.source, capture.image.name, capture.model) == (
-        "device", "", "face-api 1.7.15 on device (tiny detector + landmark 68 + expression)")
+        "device", "", "face-api 1.7.15 on device (tiny + landmark 68 + expression)")
     assert device_top == capture.emotion == _server_top(frame)
     posts = [request for request in requests if request["method"] == "POST"]
     assert [(request["url"].split("/", 3)[3], request["type"]) for request in posts][-1] == (

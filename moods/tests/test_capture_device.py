@@ -213,3 +213,7 @@ def test_a_kept_sessions_page_shows_its_timeline_and_no_photo(client, listener):
     assert '<td>0:04</td><td data-emotion="HAPPY">Happy</td><td>81.5%</td>' in page
     assert '<td>1:05</td><td data-emotion="SAD">Sad</td><td>70.0%</td>' in page
     assert "The photo you sent" not in page
+
+
+def test_every_device_model_name_fits_the_captures_model_column():
+    assert max(len(name) for name in DEVICE_MODELS) <= MoodCapture._meta.get_field("model").max_length
