@@ -26,6 +26,8 @@ urlpatterns = [
     path("auth/logout/", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("captures/", moods_api.CaptureListView.as_view(), name="api-captures"),
+    path("captures/device/", moods_api.DeviceReadingView.as_view(), name="api-captures-device"),
+    path("captures/live/", moods_api.LiveSessionView.as_view(), name="api-captures-live"),
     path("captures/<int:capture_id>/", moods_api.CaptureDetailView.as_view(), name="api-capture"),
     path("captures/<int:capture_id>/recommendations/", music_api.CaptureRecommendationsView.as_view(),
          name="api-capture-recommendations"),

@@ -507,3 +507,21 @@ CHARTJS_DIR = NODE_MODULES_DIR / "chart.js" / "dist"
 CHARTJS_AVAILABLE = CHARTJS_DIR.is_dir()
 if CHARTJS_AVAILABLE:
     STATICFILES_DIRS.append(("vendor/chart.js", CHARTJS_DIR))
+# face-api for readings made in the browser (static/js/device_reading.js): its
+# bundle (tfjs inside) and model files from the same npm package the local
+# backend reads, run on tfjs's WebAssembly backend, whose binaries come from
+# @tensorflow/tfjs-backend-wasm (the version face-api bundles, pinned alike).
+# Without them the capture page offers no on-device reading.
+FACEAPI_PACKAGE_DIR = NODE_MODULES_DIR / "@vladmandic" / "face-api"
+TFJS_WASM_DIR = NODE_MODULES_DIR / "@tensorflow" / "tfjs-backend-wasm" / "dist"
+# Only the binaries: the threaded one needs cross-origin isolation, which the site does not set.
+NPM_STATIC_FILES = {f"vendor/tfjs-wasm/{name}": TFJS_WASM_DIR / name
+                    for name in ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")}
+STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder",
+                       "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+                       "cloudscendo.npm_static.NpmFilesFinder"]
+FACEAPI_BROWSER_AVAILABLE = (FACEAPI_PACKAGE_DIR / "dist" / "face-api.js").is_file() \
+    and (FACEAPI_PACKAGE_DIR / "model").is_dir() and all(path.is_file() for path in NPM_STATIC_FILES.values())
+if FACEAPI_BROWSER_AVAILABLE:
+    STATICFILES_DIRS += [("vendor/face-api", FACEAPI_PACKAGE_DIR / "dist"),
+                         ("vendor/face-api-model", FACEAPI_PACKAGE_DIR / "model")]

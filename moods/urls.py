@@ -5,6 +5,8 @@ from moods import views
 urlpatterns = [
     path("capture/", views.capture_page, name="capture"),
     path("capture/mood/", views.capture_mood, name="capture_mood"),
+    path("capture/device/", views.capture_device, name="capture_device"),
+    path("capture/live/", views.capture_device, {"live": True}, name="capture_live"),
     path("captures/<int:capture_id>/", views.capture_detail, name="capture_detail"),
     path("captures/<int:capture_id>/status", views.capture_status, name="capture_status"),
     path("captures/<int:capture_id>/photo", views.capture_photo, name="capture_photo"),

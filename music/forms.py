@@ -4,6 +4,7 @@ import unicodedata
 from django import forms
 
 from accounts.models import Strategy
+from moods.models import Emotion
 from music.affect import Mood
 from music.models import Recommendation
 
@@ -58,3 +59,10 @@ class TrackForm(forms.ModelForm):
             raise forms.ValidationError("A YouTube video id is 11 letters, digits, - or _ (as in watch?v=…).",
                                         code="youtube_id")
         return video_id
+
+
+class MoodSongsForm(forms.Form):
+    """A live session asks for the coming songs of the mood it settled on, without the one playing."""
+
+    emotion = forms.ChoiceField(choices=Emotion.choices)
+    playing = forms.IntegerField(required=False, min_value=1)

@@ -15,6 +15,7 @@ ENDPOINTS = {
     "/api/auth/tokens/": {"get"}, "/api/auth/tokens/{token_id}/": {"delete"}, "/api/auth/logout/": {"post"},
     "/api/captures/": {"get", "post"}, "/api/captures/{capture_id}/": {"get", "delete"},
     "/api/captures/{capture_id}/recommendations/": {"get"},
+    "/api/captures/device/": {"post"}, "/api/captures/live/": {"post"},
     "/api/recommendations/{recommendation_id}/feedback/": {"post"}, "/api/history/summary/": {"get"},
     "/api/tracks/": {"get"},
 }

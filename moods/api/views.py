@@ -7,10 +7,12 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cloudscendo.api_errors import error_responses
-from moods import selectors, services
+from moods import device, selectors, services
 from moods.api import serializers
 from moods.api.links import photo_capture_id
 from moods.history.selectors import captures_filtered
@@ -62,6 +64,42 @@ class CaptureListView(generics.ListCreateAPIView):
         form.is_valid(raise_exception=True)
         return services.capture_create_manual(user=request.user, emotion=form.validated_data["emotion"],
                                               strategy=form.validated_data.get("strategy"))
+
+
+class DeviceCaptureView(APIView):
+    """A reading made on the listener's device: scores and boxes only, never a photo; done at once."""
+
+    parser_classes = (JSONParser,)
+    throttle_classes = (CaptureRateThrottle,)
+    live = False
+
+    def post(self, request, *args, **kwargs):
+        try:
+            reading = device.device_reading_parse(request.data, live=self.live)
+        except device.DeviceReadingRejected as error:
+            raise ValidationError({"timeline" if self.live else "faces": [str(error)]}) from None
+        capture = services.capture_create_from_device(user=request.user, reading=reading)
+        body = serializers.CaptureSerializer(capture, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DeviceReadingView(DeviceCaptureView):
+    @extend_schema(request=serializers.DeviceReadingSerializer,
+                   responses={201: serializers.CaptureSerializer, **error_responses(400, 401, 403, 415, 429)},
+                   summary="Save a reading made on your device (scores and face boxes, no photo)", tags=["captures"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class LiveSessionView(DeviceCaptureView):
+    live = True
+
+    @extend_schema(request=serializers.LiveSessionSerializer,
+                   responses={201: serializers.CaptureSerializer, **error_responses(400, 401, 403, 415, 429)},
+                   summary="Keep a live session read on your device, as one capture with its timeline",
+                   tags=["captures"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class CaptureDetailView(generics.RetrieveDestroyAPIView):

@@ -29,14 +29,26 @@ def blank_jpeg(size: tuple[int, int] = (400, 300)) -> bytes:
     return encoded(Image.new("RGB", size, (128, 130, 135)))
 
 
+def camera_frame(image: Image.Image, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """The image letterboxed on grey to a camera's frame size: what a fake camera films."""
+    return ImageOps.pad(image.convert("RGB"), size, color=(128, 128, 128))
+
+
+def y4m_clip(scenes: list[tuple[Image.Image, int]], *, size: tuple[int, int] = (640, 480), fps: int = 30) -> bytes:
+    """Still scenes, each held for its number of frames, as a YUV4MPEG2 (4:2:0) video: what Chromium's
+    fake camera reads (and loops)."""
+    chunks = [f"YUV4MPEG2 W{size[0]} H{size[1]} F{fps}:1 Ip A1:1 C420jpeg\n".encode()]
+    for image, frames in scenes:
+        y, u, v = (np.asarray(plane) for plane in camera_frame(image, size).convert("YCbCr").split())
+        half = (size[0] // 2, size[1] // 2)
+        u, v = (np.asarray(Image.fromarray(p).resize(half, Image.Resampling.BILINEAR)) for p in (u, v))
+        chunks.append((b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes()) * frames)
+    return b"".join(chunks)
+
+
 def y4m_video(image: Image.Image, *, frames: int = 30) -> bytes:
     """A still image, letterboxed to 640x480, as a YUV4MPEG2 (4:2:0) video: what Chromium's fake camera reads."""
-    frame = ImageOps.pad(image.convert("RGB"), (640, 480), color=(128, 128, 128))
-    y, u, v = (np.asarray(plane) for plane in frame.convert("YCbCr").split())
-    u, v = (np.asarray(Image.fromarray(p).resize((320, 240), Image.Resampling.BILINEAR)) for p in (u, v))
-    header = b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n"
-    body = b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes()
-    return header + body * frames
+    return y4m_clip([(image, frames)])
 
 
 def two_faces_jpeg(faces_root) -> bytes:
