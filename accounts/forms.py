@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from accounts import services
+from accounts import services, validators
 from accounts.models import User
 
 
@@ -14,20 +15,19 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Log-in that refuses to check passwords after too many failures for an account or address."""
+# Says what is true: a completed password reset lifts the lock (accounts.services.user_password_changed).
+LOCKED = "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password."
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password.",
-    }
+
+class ThrottledLogInMixin:
+    """Log-in that refuses to check passwords after too many failures for an account or address."""
 
     def clean(self):
         refused = []
 
         def check() -> dict | None:
             try:
-                return super(ThrottledAuthenticationForm, self).clean()
+                return super(ThrottledLogInMixin, self).clean()
             except forms.ValidationError as error:
                 refused.append(error)
                 return None
@@ -36,14 +36,36 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             cleaned = services.login_throttled(username=self.data.get("username", ""), ip=client_ip(self.request),
                                                check=check)
         except services.LoginLocked:
-            raise forms.ValidationError(self.error_messages["locked"], code="locked",
+            raise forms.ValidationError(LOCKED, code="locked",
                                         params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}) from None
         if refused:
             raise refused[0]
         return cleaned
 
 
-class SignUpForm(UserCreationForm):
+class ThrottledAuthenticationForm(ThrottledLogInMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLogInMixin, AdminAuthenticationForm):
+    """The admin's log-in, under the same lock-out as the site's (one counter per account)."""
+
+
+class UniqueNamesMixin:
+    """User names and e-mail addresses unique regardless of case, and no look-alike names (sign-up, API, admin)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]  # UsernameField has applied NFKC already
+        validators.username_check(username=username, exclude_id=self.instance.pk)
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        validators.email_check(email=email, exclude_id=self.instance.pk)
+        return email
+
+
+class SignUpForm(UniqueNamesMixin, UserCreationForm):
     email = forms.EmailField(required=True, help_text="Used only to reset your password.")
 
     class Meta(UserCreationForm.Meta):

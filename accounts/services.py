@@ -1,7 +1,6 @@
 """Writes on accounts: sign-up, profile changes, API tokens, log-in throttling, deleting a user and all theirs."""
 
 import datetime
-import hashlib
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -9,13 +8,13 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts import selectors
+from accounts.models import ApiToken, User
+from cloudscendo import throttle
 
 Checked = TypeVar("Checked")
 
@@ -55,10 +54,33 @@ def user_sign_up(*, form) -> User:
     return form.save()
 
 
-def user_api_token(*, user: User) -> str:
-    """The user's API token, created on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+def api_token_create(*, user: User) -> str:
+    """A new API token for the user, valid for API_TOKEN_TTL seconds; return its key (only its digest is kept)."""
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()  # expired ones are of no use to anyone
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=selectors.api_token_digest(key), hint=key[:6], created_at=now,
+                            expires_at=now + datetime.timedelta(seconds=settings.API_TOKEN_TTL),
+                            password_mark=user.get_session_auth_hash())
+    return key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of the user's tokens; whether it was theirs to delete."""
+    deleted, _ = ApiToken.objects.filter(user=user, id=token_id).delete()
+    return deleted > 0
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Delete every token of the user; return how many."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def user_password_changed(*, user: User) -> None:
+    """After any password change or reset: no token issued under the old password works, and the lock-out ends."""
+    api_tokens_revoke_all(user=user)
+    login_lock_lift(user=user)
 
 
 def user_profile_update(*, user: User, strategy: str, keep_images: bool, player: str | None = None,
@@ -80,9 +102,7 @@ class TrialRefused(Exception):
 
 def guest_start(*, ip: str) -> User:
     """A visitor's trial account: no password, photos never kept; raise TrialRefused past GUEST_STARTS_PER_HOUR."""
-    key = "guest-starts:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > settings.GUEST_STARTS_PER_HOUR:
+    if not throttle.hit(throttle.key("guest-starts", ip), limit=settings.GUEST_STARTS_PER_HOUR, window=3600):
         raise TrialRefused("Too many trials from your network in the last hour. Sign up, or try again later.")
     guest = User(username=f"guest-{secrets.token_hex(8)}", is_guest=True, keep_images=False)
     guest.set_unusable_password()
@@ -116,49 +136,58 @@ def user_delete(*, user: User) -> None:
 
 
 class LoginLocked(Exception):
-    """Too many failed log-ins for this account or address: no password was checked."""
+    """Too many log-ins for this account or address: no password was checked."""
 
 
 def login_throttled(*, username: str, ip: str, check: Callable[[], Checked | None]) -> Checked | None:
-    """Run a password check unless the account or address is locked out, and count its result.
+    """Run a password check unless the account or address is locked out; return what it returns.
 
-    `check` returns what a good log-in gives (a user, a form's cleaned data) or None. Raises LoginLocked,
-    without calling it, while locked out.
+    `check` returns what a good log-in gives (a user, a form's cleaned data) or None. Each try is counted
+    before the check (so parallel guesses cannot race past the limit) and a good one is uncounted.
+    Raises LoginLocked, without calling `check`, while locked out.
     """
-    if login_is_locked(username=username, ip=ip):
+    account, address = _login_counters(username=username, ip=ip)
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    account_ok = throttle.hit(account, limit=settings.LOGIN_FAILURES_PER_ACCOUNT, window=window)
+    address_ok = throttle.hit(address, limit=settings.LOGIN_FAILURES_PER_IP, window=window)
+    if not (account_ok and address_ok):
         raise LoginLocked
     result = check()
-    if result is None:
-        login_failure_record(username=username, ip=ip)
-    else:
-        login_success_record(username=username, ip=ip)
+    if result is not None:
+        throttle.forget(account)  # a good log-in forgets the account's failures...
+        throttle.give_back(address)  # ...but only its own try from the address's (many accounts share one NAT)
     return result
 
 
-def _failure_keys(*, username: str, ip: str) -> tuple[str, str]:
-    # Hashed: a username is user input, and cache keys must be short and plain.
-    user = hashlib.sha256(username.strip().lower().encode()).hexdigest()
-    return f"login-failures:user:{user}", f"login-failures:ip:{ip}"
+def _login_counters(*, username: str, ip: str) -> tuple[str, str]:
+    # Case and surrounding spaces must not give an attacker fresh counters for the same account.
+    return throttle.key("login-account", username.strip().lower()), throttle.key("login-ip", ip)
 
 
-def login_is_locked(*, username: str, ip: str) -> bool:
-    """Whether this account or this address has failed too often in the last lock-out window."""
-    user_key, ip_key = _failure_keys(username=username, ip=ip)
-    counts = cache.get_many([user_key, ip_key])
-    return (counts.get(user_key, 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-            or counts.get(ip_key, 0) >= settings.LOGIN_FAILURES_PER_IP)
+def login_lock_lift(*, user: User) -> None:
+    """Forget the account's failed log-ins: a completed password reset proves the owner is back."""
+    throttle.forget(_login_counters(username=user.get_username(), ip="")[0])
 
 
-def login_failure_record(*, username: str, ip: str) -> None:
-    """Count a failed log-in against the account and the address; the window starts at the first failure."""
-    for key in _failure_keys(username=username, ip=ip):
-        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+class Refused(Exception):
+    """Too many of these requests from this address or for this account; str(error) says so to the user."""
 
 
-def login_success_record(*, username: str, ip: str) -> None:
-    """Forget the account's failures (not the address's) after a good log-in."""
-    cache.delete(_failure_keys(username=username, ip=ip)[0])
+def password_reset_throttled(*, email: str, ip: str) -> None:
+    """Count a password-reset request per address and per e-mail; raise Refused past either hourly limit.
+
+    Counted per e-mail as typed (not per existing account), so a refusal tells nothing about who has one.
+    """
+    per_ip = throttle.hit(throttle.key("reset-ip", ip), limit=settings.PASSWORD_RESETS_PER_IP_PER_HOUR,
+                          window=3600)
+    per_email = throttle.hit(throttle.key("reset-email", email.strip().lower()),
+                             limit=settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR, window=3600)
+    if not (per_ip and per_email):
+        raise Refused("Too many password resets were asked for in the last hour. Check your mail, "
+                      "or try again in an hour.")
+
+
+def sign_up_throttled(*, ip: str) -> None:
+    """Count an account about to be created from this address; raise Refused past SIGNUPS_PER_IP_PER_HOUR."""
+    if not throttle.hit(throttle.key("signup-ip", ip), limit=settings.SIGNUPS_PER_IP_PER_HOUR, window=3600):
+        raise Refused("Too many accounts were created from your network in the last hour. Try again later.")

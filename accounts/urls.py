@@ -11,8 +11,12 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("delete/", views.account_delete, name="account_delete"),
     path("logout/", views.LogoutConfirmedView.as_view(), name="logout"),
-    # Django's own reset flow, with our mail: plain text and HTML, both branded.
-    path("password_reset/", auth_views.PasswordResetView.as_view(
-        html_email_template_name="registration/password_reset_email_rich.html"), name="password_reset"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("tokens/revoke/", views.api_tokens_revoke_all, name="api_tokens_revoke_all"),
+    # Django's own reset flow, throttled, with our mail (plain text and HTML, both branded); a completed
+    # reset or a changed password also revokes API tokens and lifts the lock-out.
+    path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("", include("django.contrib.auth.urls")),
 ]

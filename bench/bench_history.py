@@ -33,9 +33,9 @@ def rows_for(backend: str) -> list[list]:
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from accounts.services import api_token_create
     from moods.history.tests.factories import month_of_readings
 
     rows = []
@@ -45,7 +45,7 @@ def rows_for(backend: str) -> list[list]:
         if connection.vendor == "postgresql":  # what autovacuum does within a minute of a bulk load
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE moods_moodcapture")
-        page, api = Client(), Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        page, api = Client(), Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")
         page.force_login(user)
         for label, client, path in (("GET /history/", page, "/history/"),
                                     ("GET /api/history/summary/", api, "/api/history/summary/")):

@@ -50,6 +50,8 @@ _DESCRIPTIONS = {
     403: ("Not allowed (e.g. a session request without its CSRF token).", ErrorSerializer),
     404: ("Not found, not yours, or no such page of results.", ErrorSerializer),
     409: ("The request conflicts with what is stored (e.g. a song that has left its list).", ErrorSerializer),
+    413: ("The body is larger than the upload limit (UPLOAD_MAX_BYTES plus 1 MB): refused from its "
+          "Content-Length, unread.", ErrorSerializer),
     415: ("The body's media type could not be read (a multipart body whose parts have no usable type, say).",
           ErrorSerializer),
     429: ("Too many requests: wait for the Retry-After header's seconds.", ErrorSerializer),

@@ -21,8 +21,13 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 urlpatterns = [
     path("auth/register/", accounts_api.RegisterView.as_view(), name="api-register"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", accounts_api.TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:token_id>/", accounts_api.TokenDetailView.as_view(), name="api-token-detail"),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("captures/", moods_api.CaptureListView.as_view(), name="api-captures"),
+    path("captures/device/", moods_api.DeviceReadingView.as_view(), name="api-captures-device"),
+    path("captures/live/", moods_api.LiveSessionView.as_view(), name="api-captures-live"),
     path("captures/<int:capture_id>/", moods_api.CaptureDetailView.as_view(), name="api-capture"),
     path("captures/<int:capture_id>/recommendations/", music_api.CaptureRecommendationsView.as_view(),
          name="api-capture-recommendations"),

@@ -1,5 +1,7 @@
 """Response headers that Django's SecurityMiddleware does not set: CSP and Permissions-Policy."""
 
+import functools
+
 from django.conf import settings
 
 
@@ -23,6 +25,24 @@ def content_security_policy(*, image_hosts: tuple[str, ...] = (), upload_hosts: 
         "frame-ancestors": ["'none'"],
     }
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def csp_with_webassembly(policy: str) -> str:
+    """The policy, also letting the page compile WebAssembly: 'wasm-unsafe-eval' allows that and no JavaScript eval."""
+    return policy.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1)
+
+
+def allows_webassembly(view):
+    """For the one page that reads faces on the device: face-api runs on tfjs's WebAssembly backend, whose
+    binaries are our own static files (SECURITY.md, "On-device reading"). Every other page keeps the strict CSP."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Content-Security-Policy"] = csp_with_webassembly(settings.CONTENT_SECURITY_POLICY)
+        return response
+
+    return wrapped
 
 
 class SecurityHeadersMiddleware:

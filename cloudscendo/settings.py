@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "cloudscendo",
     "accounts",
@@ -72,6 +71,7 @@ MIDDLEWARE = [
     "cloudscendo.security.SecurityHeadersMiddleware",
     "cloudscendo.outage.DatabaseUnavailableMiddleware",  # database unreachable: 503 and Retry-After, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cloudscendo.limits.RequestBodyLimitMiddleware",  # before CsrfViewMiddleware, the first to read a body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,7 +232,13 @@ if VIDEO_BACKEND == "youtube":
 # Captures (moods app): upload limits and what counts as a confident reading.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# A whole request body: the photo and the form around it (cloudscendo.limits answers 413 above it, from
+# the Content-Length, before reading). The admin's catalogue import takes bigger files, streamed to disk.
+REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES  # form fields read into memory
+# Uploaded files above this go to a temporary file while the body is parsed, not to memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMOTION_MIN_CONFIDENCE = env_float("EMOTION_MIN_CONFIDENCE", 40.0, minimum=0, maximum=100)
 
 
@@ -356,6 +362,13 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 # and how many trials one address may start in an hour (each one is a row until it ends).
 GUEST_TRIAL_SECONDS = env_int("GUEST_TRIAL_SECONDS", 7200, minimum=60)
 GUEST_STARTS_PER_HOUR = env_int("GUEST_STARTS_PER_HOUR", 10, minimum=1)
+# The other doors, counted per hour (cloudscendo.throttle): password-reset mails per client address and
+# per e-mail address asked for, and accounts created per client address (web sign-up and API register).
+PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 10, minimum=1)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3, minimum=1)
+SIGNUPS_PER_IP_PER_HOUR = env_int("SIGNUPS_PER_IP_PER_HOUR", 5, minimum=1)
+# API tokens (accounts.ApiToken) stop working this many seconds after they were issued: 30 days by default.
+API_TOKEN_TTL = env_int("API_TOKEN_TTL", 30 * 24 * 3600, minimum=60)
 
 
 # --- Cache: per process by default; Redis shared by every process in production ---
@@ -385,7 +398,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cloudscendo <noreply@localho
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -508,3 +521,21 @@ CHARTJS_DIR = NODE_MODULES_DIR / "chart.js" / "dist"
 CHARTJS_AVAILABLE = CHARTJS_DIR.is_dir()
 if CHARTJS_AVAILABLE:
     STATICFILES_DIRS.append(("vendor/chart.js", CHARTJS_DIR))
+# face-api for readings made in the browser (static/js/device_reading.js): its
+# bundle (tfjs inside) and model files from the same npm package the local
+# backend reads, run on tfjs's WebAssembly backend, whose binaries come from
+# @tensorflow/tfjs-backend-wasm (the version face-api bundles, pinned alike).
+# Without them the capture page offers no on-device reading.
+FACEAPI_PACKAGE_DIR = NODE_MODULES_DIR / "@vladmandic" / "face-api"
+TFJS_WASM_DIR = NODE_MODULES_DIR / "@tensorflow" / "tfjs-backend-wasm" / "dist"
+# Only the binaries: the threaded one needs cross-origin isolation, which the site does not set.
+NPM_STATIC_FILES = {f"vendor/tfjs-wasm/{name}": TFJS_WASM_DIR / name
+                    for name in ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")}
+STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder",
+                       "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+                       "cloudscendo.npm_static.NpmFilesFinder"]
+FACEAPI_BROWSER_AVAILABLE = (FACEAPI_PACKAGE_DIR / "dist" / "face-api.js").is_file() \
+    and (FACEAPI_PACKAGE_DIR / "model").is_dir() and all(path.is_file() for path in NPM_STATIC_FILES.values())
+if FACEAPI_BROWSER_AVAILABLE:
+    STATICFILES_DIRS += [("vendor/face-api", FACEAPI_PACKAGE_DIR / "dist"),
+                         ("vendor/face-api-model", FACEAPI_PACKAGE_DIR / "model")]

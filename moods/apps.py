@@ -10,6 +10,11 @@ class MoodsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from PIL import Image
+
+        # Pillow's own bomb check, at open(), for every image this process reads, set to our upload limit:
+        # moods.photos turns its warning into a refusal, and checks the decoded size per format besides.
+        Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
 
         from moods.emotion import detector_model
         from moods.emotion.local import FER_MODEL

@@ -23,6 +23,9 @@ class MoodCapture(models.Model):
         CAMERA = "camera", "webcam snapshot"
         UPLOAD = "upload", "uploaded photo"
         MANUAL = "manual", "picked by hand"
+        # Read by face-api in the listener's browser: only scores and face boxes reached us, never a photo.
+        DEVICE = "device", "read on this device"
+        LIVE = "live", "live session on this device"
 
     class Status(models.TextChoices):
         # With S3 the browser sends the photo straight to the bucket: the row waits for it to arrive.
@@ -42,6 +45,8 @@ class MoodCapture(models.Model):
     scores = models.JSONField(default=dict, blank=True)  # every Emotion -> 0-100
     face_count = models.PositiveSmallIntegerField(default=0)
     faces = models.JSONField(default=list, blank=True)  # [{"box": [l, t, w, h], "scores": {...}}], fractions
+    # A kept live session's sampled readings, oldest first: [{"t": seconds from its start, "scores": {...}}].
+    timeline = models.JSONField(default=list, blank=True)
     group = models.BooleanField(default=False, help_text="Average all faces, weighted by size.")
     backend = models.CharField(max_length=20, blank=True)
     # Which model read the photo (the local backend falls back to another one without npm's files).

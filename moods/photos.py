@@ -16,6 +16,10 @@ FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 # of 40 px in 1920x1080) and keeps a stored photo near 300 KB.
 MAX_SIDE = 1920
 JPEG_QUALITY = 85
+# The most memory one decode may take (issue 13): a 1.6 KB PNG declaring 6320x6320 RGBA pixels would
+# otherwise cost 160 MB to decode. JPEGs are decoded already scaled down towards MAX_SIDE (libjpeg's
+# 1/2, 1/4, 1/8 DCT scaling), so a 48-megapixel phone photo decodes to 12 and passes.
+MAX_DECODE_BYTES = 100 * 1024 * 1024
 
 
 class PhotoRejected(Exception):
@@ -65,6 +69,8 @@ def _opened(data: bytes, max_pixels: int) -> Image.Image:
             _check_header(image, max_pixels)
             image.verify()  # structure and checksums; the image must be opened again to be used
             image = Image.open(io.BytesIO(data))
+            image.draft(None, (MAX_SIDE, MAX_SIDE))  # JPEG only: decode at the smallest scale still >= MAX_SIDE
+            _check_decoded_size(image, max_pixels)
             image.load()  # a truncated file fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(too_many_pixels(max_pixels)) from None
@@ -82,9 +88,23 @@ def _check_header(image: Image.Image, max_pixels: int) -> None:
         raise PhotoRejected(too_many_pixels(max_pixels))
 
 
+def _decoded_bytes(image: Image.Image) -> int:
+    # How Pillow stores a pixel in memory: 1 byte for 1/L/P, 2 for the 16-bit modes, 4 for every
+    # other mode (RGB included: it is padded to 32 bits).
+    width = 1 if image.mode in ("1", "L", "P") else 2 if image.mode.startswith("I;16") else 4
+    return image.width * image.height * width
+
+
+def _check_decoded_size(image: Image.Image, max_pixels: int) -> None:
+    if _decoded_bytes(image) > MAX_DECODE_BYTES:
+        raise PhotoRejected(too_many_pixels(max_pixels))
+
+
 def _normalised(image: Image.Image) -> Image.Image:
+    # Shrunk before it is turned upright: the box is square, so the order changes nothing but the memory
+    # (turning a full-size image would copy every decoded pixel once more).
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
-    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
         background = Image.new("RGB", upright.size, "white")  # transparent pixels would turn black
         background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA"))

@@ -42,3 +42,12 @@ def _weighted_scores(faces: list[FaceEmotions], names: tuple[str, ...]) -> dict[
     total = sum(weights)
     return {name: round(sum(w * face.scores.get(name, 0.0) for w, face in zip(weights, faces, strict=True)) / total, 2)
             for name in names}
+
+
+def reading_from_timeline(*, samples: list[dict]) -> Reading:
+    """A kept live session as one reading: its samples' scores averaged (each sample is one moment, all equal)."""
+    names = tuple(name for name in EMOTIONS if any(name in sample["scores"] for sample in samples)) or EMOTIONS
+    scores = {name: round(sum(sample["scores"].get(name, 0.0) for sample in samples) / len(samples), 2)
+              for name in names}
+    emotion = max(names, key=lambda name: scores[name])
+    return Reading(emotion=emotion, confidence=scores[emotion], scores=scores, face_count=1, faces=[])

@@ -42,6 +42,18 @@ def capture_scores(*, capture: MoodCapture) -> list[dict]:
     return sorted(rows, key=lambda row: -row["score"])
 
 
+def capture_timeline(*, capture: MoodCapture) -> list[dict]:
+    """A kept live session's samples for its page: when (m:ss from the start), the leading mood and its score."""
+    labels = dict(Emotion.choices)
+    rows = []
+    for sample in capture.timeline:
+        emotion = max(sample["scores"], key=sample["scores"].get)
+        minutes, seconds = divmod(int(sample["t"]), 60)
+        rows.append({"at": f"{minutes}:{seconds:02d}", "emotion": emotion, "label": labels.get(emotion, emotion),
+                     "score": sample["scores"][emotion]})
+    return rows
+
+
 def capture_corrections(*, capture: MoodCapture) -> list[dict]:
     """What an uncertain photo reading offers as one-tap corrections: its top expressions."""
     if capture.source == MoodCapture.Source.MANUAL or capture.correction or not capture.emotion \

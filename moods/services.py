@@ -17,9 +17,10 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from cloudscendo.commit import on_commit_robust
 from moods import photos, selectors, stored
+from moods.device import DeviceReading
 from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
 from moods.models import LOCAL_FIELDS, Emotion, MoodCapture
-from moods.readings import reading_from_analysis
+from moods.readings import Reading, reading_from_analysis, reading_from_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,30 @@ def capture_queue_uploaded(*, capture_id: int) -> bool:
         if queued:
             on_commit_robust(_enqueue, capture_id)
     return queued
+
+
+def capture_create_from_device(*, user: User, reading: DeviceReading, strategy: str | None = None) -> MoodCapture:
+    """Record a reading made in the listener's browser (a snapshot's faces, or a kept live session's timeline),
+    done at once: there is no photo to analyse or keep. The done hooks fire after commit."""
+    if reading.timeline:
+        source, result = MoodCapture.Source.LIVE, reading_from_timeline(samples=list(reading.timeline))
+    else:
+        source = MoodCapture.Source.DEVICE
+        result = reading_from_analysis(analysis=Analysis(faces=reading.faces, width=0, height=0, model=reading.model),
+                                       group=False)
+    return _capture_done(user=user, source=source, result=result, model=reading.model,
+                         timeline=list(reading.timeline), strategy=strategy or user.strategy)
+
+
+def _capture_done(*, user: User, source: str, result: Reading, model: str, timeline: list, strategy: str):
+    now = timezone.now()
+    with transaction.atomic():
+        capture = MoodCapture.objects.create(
+            user=user, source=source, status=Status.DONE, emotion=result.emotion, confidence=result.confidence,
+            scores=result.scores, face_count=result.face_count, faces=result.faces, timeline=timeline,
+            backend="device", model=model, strategy=strategy, started_at=now, finished_at=now)
+        on_commit_robust(_done_hooks_run, capture.id)
+    return capture
 
 
 def _enqueue(capture_id: int) -> None:

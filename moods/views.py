@@ -1,22 +1,27 @@
 """Capture pages: parse the request, call a service or selector, render HTML or JSON."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from moods import selectors, services, uploads
+from cloudscendo.security import allows_webassembly
+from moods import device, selectors, services, uploads
 from moods.forms import DirectUploadForm, MoodForm, PhotoForm, upload_rules
 from moods.history.selectors import week_in_a_line
 from moods.models import Emotion
 from moods.photos import PhotoRejected
 from moods.stored import photo_showable, s3_location
+from moods.throttling import capture_rate_hit
 from music import selectors as music_selectors
 
 
@@ -27,7 +32,8 @@ def _wants_json(request) -> bool:
 
 def _page(request, form: PhotoForm, *, status: int = 200):
     context = {"form": form, "emotions": Emotion.choices, "first_capture": not request.user.captures.exists(),
-               "upload_rules": upload_rules(), "direct_upload": settings.STORAGE_BACKEND == "s3"}
+               "upload_rules": upload_rules(), "device_reading": _device_reading_setup(),
+               "emotion_labels": dict(Emotion.choices), "direct_upload": settings.STORAGE_BACKEND == "s3"}
     return render(request, "moods/capture.html", context, status=status)
 
 
@@ -55,12 +61,29 @@ def _rejected(request, form: PhotoForm):
     return _page(request, form, status=400)
 
 
+TOO_MANY = "You have sent a lot of photos and moods in the last minute: wait a minute, then try again."
+
+
+def _over_capture_rate(request) -> bool:
+    return not capture_rate_hit(user_id=request.user.pk)  # the API's counter too
+
+
+def _throttled(request, form: PhotoForm):
+    if _wants_json(request):
+        return JsonResponse({"detail": TOO_MANY}, status=429)
+    form.add_error(None, TOO_MANY)
+    return _page(request, form, status=429)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@allows_webassembly
 def capture_page(request):
     if request.method == "GET":
         return _page(request, PhotoForm())
     form = PhotoForm(request.POST, request.FILES)
+    if _over_capture_rate(request):  # before the photo is read or decoded
+        return _throttled(request, form)
     if form.is_valid():
         try:
             capture = services.capture_create_from_photo(
@@ -110,6 +133,8 @@ def capture_upload_confirm(request, capture_id: int):
 @login_required
 @require_POST
 def capture_mood(request):
+    if _over_capture_rate(request):
+        return _throttled(request, PhotoForm())
     form = MoodForm(request.POST)
     if not form.is_valid():
         if _wants_json(request):
@@ -120,6 +145,37 @@ def capture_mood(request):
     return _created(request, capture)
 
 
+def _device_reading_setup() -> dict | None:
+    """What the page's on-device reader needs (None without npm's face-api: the page then offers no such button)."""
+    if not settings.FACEAPI_BROWSER_AVAILABLE:
+        return None
+    return {"model": device.DEVICE_MODELS[0], "emotions": list(device.EMOTIONS),
+            "script_url": static("vendor/face-api/face-api.js"),
+            # face-api fetches each net's manifest, then the .bin it names, from this folder: unhashed names,
+            # which collectstatic keeps beside the hashed copies.
+            "model_url": f"{settings.STATIC_URL}vendor/face-api-model/",
+            "wasm_url": f"{settings.STATIC_URL}vendor/tfjs-wasm/",
+            "device_url": reverse("capture_device"), "live_url": reverse("capture_live"),
+            "songs_url": reverse("music:mood_songs")}
+
+
+@login_required
+@require_POST
+def capture_device(request, live: bool = False):
+    """A reading made in the browser (scores and boxes only, as JSON): saved at once, its songs queued."""
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return JsonResponse({"detail": "Send the reading as JSON."}, status=400)
+    try:
+        reading = device.device_reading_parse(body, live=live)
+    except device.DeviceReadingRejected as error:
+        return JsonResponse({"detail": str(error)}, status=400)
+    capture = services.capture_create_from_device(user=request.user, reading=reading)
+    return JsonResponse({**selectors.capture_status(capture=capture),
+                         "detail_url": reverse("capture_detail", args=[capture.id])}, status=201)
+
+
 @login_required
 @require_GET
 def capture_detail(request, capture_id: int):
@@ -127,6 +183,7 @@ def capture_detail(request, capture_id: int):
     capture = selectors.capture_get(user=request.user, capture_id=capture_id)
     context = {"capture": capture, "status": selectors.capture_status(capture=capture),
                "scores": selectors.capture_scores(capture=capture),
+               "timeline": selectors.capture_timeline(capture=capture),
                "songs": music_selectors.capture_songs_current(capture_id=capture.id)[1],
                "chartjs": settings.CHARTJS_AVAILABLE, "emotion_labels": dict(Emotion.choices)}
     return render(request, "moods/detail.html", context)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from music import admin_views
 from music.affect import Mood
+from music.forms import TrackForm
 from music.models import EMBEDDABLE_VIDEO_STATES, ImportJob, Track
 from music.services import enqueue
 from music.services import tracks as track_services
@@ -80,6 +81,7 @@ class TrackRowForm(forms.ModelForm):
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
+    form = TrackForm
     list_display = ("name", "artist", "decade", "mood", "mood_source", "active", "has_video", "popularity")
     list_editable = ("mood", "active")
     list_filter = ("mood", "mood_source", HasVideoFilter, "active", DecadeFilter)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accounts.models import Player as Preference
+from cloudscendo.spreadsheet import row_safe
 from music import videos
 from music.models import Playlist, Recommendation, Track
 
@@ -90,8 +91,10 @@ def songs_csv(songs: Sequence[Recommendation]) -> tuple[str, str]:
                      "reason"])
     for rank, song in enumerate(songs, start=1):
         track, links = song.track, track_links(song.track)
-        writer.writerow([rank, track.name, track.artist, track.album, track.year or "", track.mood,
-                         track.spotify_id or "", links.spotify_url or "", _youtube_link(links), song.reason])
+        # Names come from imported catalogues and the admin: anyone's text, so never a formula.
+        writer.writerow(row_safe([rank, track.name, track.artist, track.album, track.year or "", track.mood,
+                                  track.spotify_id or "", links.spotify_url or "", _youtube_link(links),
+                                  song.reason]))
     return buffer.getvalue(), "text/csv; charset=utf-8"
 
 

@@ -135,6 +135,16 @@ def recommendations_compute(request: ListRequest) -> list[Pick]:
     return picks_match(pool, point=target.point, moods=target.moods, liked=liked, size=LIST_SIZE, why=request.why)
 
 
+def mood_songs(*, emotion: str, strategy: str, user_id: int, exclude: Collection[int] = ()) -> list[tuple[Track, str]]:
+    """The songs a listener would get now for a mood, best first, each with why; nothing is saved.
+
+    A live session's coming songs: re-ranked each time the mood settles somewhere new."""
+    picks = recommendations_compute(ListRequest(emotion=emotion, strategy=strategy, user_id=user_id,
+                                                exclude=frozenset(exclude)))
+    tracks = Track.objects.in_bulk([pick.candidate.id for pick in picks])
+    return [(tracks[pick.candidate.id], pick.reason) for pick in picks if pick.candidate.id in tracks]
+
+
 def song_replacement(request: ListRequest, *, replaced: Track, step: int, steps: int) -> list[Pick]:
     """The song to take a disliked one's place: on an uplift path, the nearest free song to it; else the next best."""
     if request.strategy != Strategy.UPLIFT or request.seed is not None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("captures/<int:capture_id>/songs.m3u", views.capture_songs_export, {"kind": "m3u"}, name="songs_m3u"),
     path("music/songs/<int:recommendation_id>/feedback/", views.recommendation_feedback, name="feedback"),
     path("music/search/", views.track_search, name="search"),
+    path("music/mood-songs/", views.mood_songs, name="mood_songs"),
 ]

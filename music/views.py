@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Strategy
 from moods.models import MoodCapture
 from music import exports, selectors
-from music.forms import FeedbackForm, SearchForm, SongsActionForm
+from music.forms import FeedbackForm, MoodSongsForm, SearchForm, SongsActionForm
 from music.models import Recommendation, Track
 from music.services import recommendations, search
 
@@ -58,6 +58,22 @@ def capture_songs_change(request, capture_id: int):
     recommendations.playlist_create(capture=capture, strategy=strategy, query=form.cleaned_data["q"],
                                     seed_track=seed, fresh=form.cleaned_data["action"] == "new")
     return redirect("music:capture_songs", capture_id=capture.id)
+
+
+@never_cache
+@login_required
+@require_GET
+def mood_songs(request):
+    """A live session's coming songs for the mood it settled on (an HTML list), best first; nothing is saved."""
+    form = MoodSongsForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"detail": "Say which of the eight moods, and the playing song's id if any."}, status=400)
+    playing = form.cleaned_data["playing"]
+    songs = selectors.mood_songs(emotion=form.cleaned_data["emotion"], strategy=request.user.strategy,
+                                 user_id=request.user.id, exclude={playing} if playing else set())
+    items = [{"links": exports.track_links(track, preference=request.user.player), "reason": reason}
+             for track, reason in songs]
+    return render(request, "music/_mood_songs.html", {"songs": items})
 
 
 @login_required

@@ -1,10 +1,11 @@
 """/api/auth/register/, /api/auth/token/ and /api/me/: sign-up rules, log-in throttling, profile, deletion."""
 
+import hashlib
+
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from cloudscendo.tests.api import token_client
 from moods.models import MoodCapture
@@ -68,7 +69,10 @@ def test_token_for_a_right_password():
     response = APIClient().post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    key = response.json()["token"]
+    assert ApiToken.objects.get(user=user).digest == hashlib.sha256(key.encode()).hexdigest()
+    me = APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/me/")
+    assert me.json()["username"] == "ada"
 
 
 def test_no_token_for_a_wrong_password():
@@ -78,7 +82,7 @@ def test_no_token_for_a_wrong_password():
 
     assert response.status_code == 400
     assert response.json()["fields"] == {"password": ["The username or the password is wrong."]}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_uses_the_log_in_lock_out_even_for_the_right_password(settings):
@@ -94,7 +98,7 @@ def test_token_uses_the_log_in_lock_out_even_for_the_right_password(settings):
     assert response.json() == {"detail": "Too many failed log-ins. Expected available in 900 seconds.",
                                "code": "throttled"}
     assert response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_me_shows_the_profile():
@@ -145,7 +149,7 @@ def test_me_delete_removes_the_account_its_captures_and_photos(django_capture_on
     assert stored_files()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = token_client(capture.user).delete("/api/me/")
+        response = token_client(capture.user).delete("/api/me/", {"password": PASSWORD}, format="json")
 
     assert response.status_code == 204
     assert not User.objects.filter(id=capture.user_id).exists()

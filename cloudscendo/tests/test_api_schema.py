@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
     "/api/auth/register/": {"post"}, "/api/auth/token/": {"post"}, "/api/me/": {"get", "patch", "delete"},
+    "/api/auth/tokens/": {"get"}, "/api/auth/tokens/{token_id}/": {"delete"}, "/api/auth/logout/": {"post"},
     "/api/captures/": {"get", "post"}, "/api/captures/{capture_id}/": {"get", "delete"},
     "/api/captures/{capture_id}/recommendations/": {"get"},
+    "/api/captures/device/": {"post"}, "/api/captures/live/": {"post"},
     "/api/recommendations/{recommendation_id}/feedback/": {"post"}, "/api/history/summary/": {"get"},
     "/api/tracks/": {"get"},
 }
@@ -31,7 +33,7 @@ def test_the_schema_describes_every_endpoint(client):
     assert {path: set(methods) - {"parameters"} for path, methods in schema["paths"].items()} == ENDPOINTS
     post = schema["paths"]["/api/captures/"]["post"]
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
-    assert set(post["responses"]) == {"201", "202", "400", "401", "403", "415", "429"}
+    assert set(post["responses"]) == {"201", "202", "400", "401", "403", "413", "415", "429"}
 
 
 def test_the_docs_page_shows_every_endpoint_and_type_from_the_schema_under_the_strict_csp(client):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # The admin's own pages (login, object forms) use the same middleware; its
 # model-specific URLs need a staff user and are left to the admin tests.
 ADMIN_URLS = ("admin:login", "admin:logout", "admin:password_change")
-TOKEN_ARGS = {"uidb64": "MQ", "token": "set-password"}
+TOKEN_ARGS = {"uidb64": "MQ", "token": "set-password", "token_id": 1}  # token_id: an API token's id
 
 
 def _routes(resolver: URLResolver, namespace: str = "") -> dict[str, tuple[str, ...]]:

@@ -53,6 +53,9 @@ NOT_OWNED = {
     "password_reset_confirm": "a signed one-time token for a visitor, checked by Django's PasswordResetConfirmView",
     "api-photo": "a signed, expiring link handed to the owner only, like an S3 presigned URL "
                  "(moods/tests/test_api_photo_links.py)",
+    "api_token_revoke": "a token id, looked up among the requester's own tokens: another's answers 404 and "
+                        "stays (accounts/tests/test_api_tokens.py)",
+    "api-token-detail": "the same, over the API (accounts/tests/test_api_tokens.py)",
     "history:capture_moved": "a permanent redirect to capture_detail, which checks the owner",
     "history:capture_delete_moved": "a permanent redirect to capture_delete, which checks the owner",
 }

@@ -44,6 +44,8 @@ def _django(*args: str, **env: str) -> subprocess.CompletedProcess:
      "KENDRA_INDEX_ID must be set when SEARCH_BACKEND=kendra."),
     ({"VIDEO_BACKEND": "youtube"},
      "YOUTUBE_API_KEY must be set when VIDEO_BACKEND=youtube."),
+    ({"API_TOKEN_TTL": "30d"},
+     "API_TOKEN_TTL='30d' is not a whole number."),
     ({"DEBUG": "maybe"},
      "DEBUG='maybe' is not a boolean"),
     ({"DEBUG": "0"},

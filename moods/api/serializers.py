@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import Strategy
 from cloudscendo.api_errors import QueryParamsSerializer
 from moods.api.links import photo_url
+from moods.device import DEVICE_MODELS
 from moods.history.selectors import HistoryFilter
 from moods.models import Emotion, MoodCapture
 from music.api import RecommendationSerializer
@@ -110,3 +111,32 @@ class CaptureMoodSerializer(serializers.Serializer):
     emotion = serializers.ChoiceField(choices=Emotion.choices)
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False,
                                        help_text="Default: the user's own strategy.")
+
+
+class DeviceFaceSerializer(serializers.Serializer):
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4,
+                                help_text="left, top, width, height as fractions of the frame.")
+    scores = serializers.ListField(child=serializers.FloatField(allow_null=True, min_value=0, max_value=100),
+                                   min_length=8, max_length=8,
+                                   help_text="0-100 in this order: " + ", ".join(Emotion.values) +
+                                             "; null for one the model cannot produce; adding up to 100 (±1).")
+
+
+class DeviceReadingSerializer(serializers.Serializer):
+    """What a device posts after reading a face itself (documentation: moods.device checks it)."""
+
+    model = serializers.ChoiceField(choices=DEVICE_MODELS)
+    faces = DeviceFaceSerializer(many=True, help_text="1 to 20 faces, as the device found them.")
+
+
+class DeviceSampleSerializer(serializers.Serializer):
+    t = serializers.FloatField(help_text="Seconds from the session's start, increasing.")
+    scores = serializers.ListField(child=serializers.FloatField(allow_null=True), min_length=8, max_length=8,
+                                   help_text="As a face's scores.")
+
+
+class LiveSessionSerializer(serializers.Serializer):
+    """A kept live session (documentation: moods.device checks it)."""
+
+    model = serializers.ChoiceField(choices=DEVICE_MODELS)
+    timeline = DeviceSampleSerializer(many=True, help_text="1 to 720 samples, oldest first.")

@@ -1,6 +1,5 @@
 """Captures over the API: parse the request, call a moods service or selector, serialize."""
 
-from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import never_cache
@@ -8,28 +7,18 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
 from cloudscendo.api_errors import error_responses
-from moods import selectors, services
+from moods import device, selectors, services
 from moods.api import serializers
 from moods.api.links import photo_capture_id
 from moods.history.selectors import captures_filtered
 from moods.models import MoodCapture
 from moods.photos import PhotoRejected
-
-
-class CaptureRateThrottle(UserRateThrottle):
-    """New captures per user: CAPTURE_RATE (read at each request, so settings and tests can change it)."""
-
-    scope = "captures"
-
-    def get_rate(self) -> str:
-        return settings.CAPTURE_RATE
-
-    def allow_request(self, request, view) -> bool:
-        return request.method != "POST" or super().allow_request(request, view)
+from moods.throttling import CaptureRateThrottle
 
 
 class CaptureListView(generics.ListCreateAPIView):
@@ -52,7 +41,7 @@ class CaptureListView(generics.ListCreateAPIView):
                  "application/json": serializers.CaptureMoodSerializer},
         responses={202: OpenApiResponse(serializers.CaptureSerializer, description="A photo, queued for analysis."),
                    201: OpenApiResponse(serializers.CaptureSerializer, description="A mood picked by hand: done."),
-                   **error_responses(400, 401, 403, 415, 429)},
+                   **error_responses(400, 401, 403, 413, 415, 429)},
         summary="Send a photo to analyse, or say how you feel", tags=["captures"])
     def post(self, request, *args, **kwargs):
         capture = self._photo(request) if request.content_type.startswith("multipart/") else self._mood(request)
@@ -75,6 +64,42 @@ class CaptureListView(generics.ListCreateAPIView):
         form.is_valid(raise_exception=True)
         return services.capture_create_manual(user=request.user, emotion=form.validated_data["emotion"],
                                               strategy=form.validated_data.get("strategy"))
+
+
+class DeviceCaptureView(APIView):
+    """A reading made on the listener's device: scores and boxes only, never a photo; done at once."""
+
+    parser_classes = (JSONParser,)
+    throttle_classes = (CaptureRateThrottle,)
+    live = False
+
+    def post(self, request, *args, **kwargs):
+        try:
+            reading = device.device_reading_parse(request.data, live=self.live)
+        except device.DeviceReadingRejected as error:
+            raise ValidationError({"timeline" if self.live else "faces": [str(error)]}) from None
+        capture = services.capture_create_from_device(user=request.user, reading=reading)
+        body = serializers.CaptureSerializer(capture, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DeviceReadingView(DeviceCaptureView):
+    @extend_schema(request=serializers.DeviceReadingSerializer,
+                   responses={201: serializers.CaptureSerializer, **error_responses(400, 401, 403, 415, 429)},
+                   summary="Save a reading made on your device (scores and face boxes, no photo)", tags=["captures"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class LiveSessionView(DeviceCaptureView):
+    live = True
+
+    @extend_schema(request=serializers.LiveSessionSerializer,
+                   responses={201: serializers.CaptureSerializer, **error_responses(400, 401, 403, 415, 429)},
+                   summary="Keep a live session read on your device, as one capture with its timeline",
+                   tags=["captures"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class CaptureDetailView(generics.RetrieveDestroyAPIView):

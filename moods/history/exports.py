@@ -7,6 +7,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 
+from cloudscendo.spreadsheet import cell_safe
 from moods.models import Emotion, MoodCapture
 
 COLUMNS = ("id", "created_at", "source", "status", "emotion", "confidence", "strategy")
@@ -23,7 +24,9 @@ def history_csv(*, captures: QuerySet[MoodCapture]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *Emotion.values], lineterminator="\n")
     writer.writeheader()
     for row in _rows(captures):
-        writer.writerow({**row, "created_at": row["created_at"].isoformat()})
+        # Choice values and numbers today; neutralised anyway, so a future free-text column cannot run.
+        row["created_at"] = row["created_at"].isoformat()
+        writer.writerow({name: cell_safe(value) for name, value in row.items()})
     return buffer.getvalue()
 
 

@@ -298,6 +298,10 @@
     });
   }
 
+  // The on-device reader (device_reading.js) shows its saved readings the same way.
+  window.Cloudscendo = window.Cloudscendo || {};
+  window.Cloudscendo.captureShow = function (capture) { return show(capture).then(reveal); };
+
   if (grid) {
     enhanceForms();
     enhanceCamera();

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moods', '0004_capture_correction'),
+        ('moods', '0005_device_readings'),
     ]
 
     operations = [
