@@ -104,6 +104,8 @@ def capture_upload_start(request):
     """With S3, the page's script asks here for a presigned POST, then sends the photo straight to the bucket."""
     if settings.STORAGE_BACKEND != "s3":
         raise Http404("Photos are sent to this site, not to a bucket.")
+    if _over_capture_rate(request):  # counted like the form's upload: a signed POST is a capture started
+        return _throttled(request, PhotoForm())
     form = DirectUploadForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"detail": next(iter(form.errors.values()))[0]}, status=400)
@@ -163,6 +165,8 @@ def _device_reading_setup() -> dict | None:
 @require_POST
 def capture_device(request, live: bool = False):
     """A reading made in the browser (scores and boxes only, as JSON): saved at once, its songs queued."""
+    if _over_capture_rate(request):  # one counter for every way of making a capture
+        return JsonResponse({"detail": TOO_MANY}, status=429)
     try:
         body = json.loads(request.body)
     except (json.JSONDecodeError, UnicodeDecodeError):

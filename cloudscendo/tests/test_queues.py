@@ -24,6 +24,7 @@ ROUTED = {
     "music.tasks.playlists_requeue_stuck_task": "celery",
     "music.tasks.track_videos_resolve_task": "videos",
     "music.tasks.tracks_kendra_push_task": "celery",
+    "music.tasks.videos_requeue_lost_task": "celery",
     "music.tasks.videos_refresh_task": "videos",
 }
 

@@ -11,6 +11,9 @@ PHOTO_PREFIX = "captures/"
 # Photos of users who keep none are deleted by the app right after analysis; this tag on an object
 # lets S3 delete any the app could not, a day later. The app does not set it on uploads yet (README).
 DISCARD_TAG = ("keep-photo", "false")
+# Photos the browser posts straight to the bucket land here raw; the worker replaces each with its cleaned copy
+# and the beat sweeper deletes abandoned ones. Anything both missed is gone a day later.
+DIRECT_UPLOAD_PREFIX = f"{PHOTO_PREFIX}uploads/"
 
 
 class Buckets(Construct):
@@ -39,6 +42,8 @@ class Buckets(Construct):
                                  abort_incomplete_multipart_upload_after=Duration.days(1)),
                 s3.LifecycleRule(id="discard-unkept-photos", prefix=PHOTO_PREFIX,
                                  tag_filters={DISCARD_TAG[0]: DISCARD_TAG[1]}, expiration=Duration.days(1)),
+                s3.LifecycleRule(id="expire-raw-direct-uploads", prefix=DIRECT_UPLOAD_PREFIX,
+                                 expiration=Duration.days(1)),
             ],
             # The browser's direct upload (a presigned POST) comes from the site's own origin only.
             cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.POST], allowed_origins=[f"https://{config.domain_name}"],

@@ -182,7 +182,9 @@ def test_photo_bucket_is_private_encrypted_tls_only_and_expires_what_it_should(s
         {"Id": "abort-incomplete-uploads", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
          "Status": "Enabled"},
         {"Id": "discard-unkept-photos", "ExpirationInDays": 1, "Prefix": "captures/",
-         "TagFilters": [{"Key": "keep-photo", "Value": "false"}], "Status": "Enabled"}]}
+         "TagFilters": [{"Key": "keep-photo", "Value": "false"}], "Status": "Enabled"},
+        {"Id": "expire-raw-direct-uploads", "ExpirationInDays": 1, "Prefix": "captures/uploads/",
+         "Status": "Enabled"}]}
     assert photos["CorsConfiguration"] == {"CorsRules": [{
         "AllowedHeaders": ["*"], "AllowedMethods": ["POST"], "AllowedOrigins": ["https://cloudscendo.example.com"],
         "MaxAge": 3000}]}

@@ -1,5 +1,7 @@
 """Issue 13, on the capture page: the upload form is throttled like the API, and a body too large is never read."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
@@ -8,6 +10,7 @@ from django.urls import resolve
 from accounts.tests.factories import UserFactory
 from cloudscendo.limits import RequestBodyLimitMiddleware
 from cloudscendo.tests.api import token_client
+from moods.device import DEVICE_MODELS
 from moods.models import MoodCapture
 from moods.photos import PhotoRejected, photo_clean, too_many_pixels
 from moods.tests.factories import stored_files
@@ -78,3 +81,20 @@ def test_the_admin_catalogue_import_has_its_own_larger_limit(settings):
 def test_a_pixel_flood_is_refused_from_its_header_without_decoding():
     with pytest.raises(PhotoRejected, match=too_many_pixels(40_000_000).replace("(", r"\(").replace(")", r"\)")):
         photo_clean(data=pixel_flood_png(), max_bytes=10 * 1024 * 1024, max_pixels=40_000_000)
+
+
+def test_device_readings_and_direct_uploads_count_in_the_same_capture_rate(client, settings):
+    settings.CAPTURE_RATE = "1/min"
+    settings.STORAGE_BACKEND = "s3"  # the start is refused before any bucket is asked
+    client.force_login(UserFactory())
+    _upload(client)
+    reading = {"model": DEVICE_MODELS[0], "faces": [{"box": [0.1, 0.1, 0.5, 0.5],
+                                                     "scores": [80.0, 5.0, 5.0, None, 0.0, 0.0, 10.0, 0.0]}]}
+
+    device = client.post("/capture/device/", json.dumps(reading), content_type="application/json")
+    direct = client.post("/capture/upload/", {"source": "upload", "content_type": "image/jpeg", "size": 1000},
+                         HTTP_ACCEPT="application/json")
+
+    assert (device.status_code, device.json()) == (429, {"detail": TOO_MANY})
+    assert (direct.status_code, direct.json()) == (429, {"detail": TOO_MANY})
+    assert MoodCapture.objects.count() == 1
