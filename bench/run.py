@@ -4,7 +4,9 @@ Sections of scripts that did not run this time are kept as they were, each
 with the date of its own run.
 
 Each script prints one JSON object on its last line of output:
-{"title": str, "columns": [str, ...], "rows": [[...], ...], "notes": [str, ...]}
+{"title": str, "columns": [str, ...], "rows": [[...], ...], "notes": [str, ...], "targets": {...}}
+"targets" (optional) holds the issue-15 targets the script measured (bench/targets.py); the
+first section of BENCHMARKS.md lists every target, with the run that last measured it.
 """
 
 import datetime
@@ -15,7 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import targets
+
 ROOT = Path(__file__).resolve().parent.parent
+# Sections an older script wrote under a title it no longer uses: dropped, not kept stale.
+RETIRED_TITLES = {"Emotion: local backend, face-api vs its fer fallback"}
 
 
 def machine() -> str:
@@ -55,13 +61,44 @@ def kept_sections(path: Path) -> dict[str, list[str]]:
     return sections
 
 
+def kept_targets(section: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
+    """The targets an earlier run measured (its table rows, by target), so a partial run keeps them."""
+    by_text = {text: key for key, (text, _) in targets.TARGETS.items()}
+    measured, sources = {}, {}
+    for line in section:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == len(targets.COLUMNS) and cells[0] in by_text and cells[1] != "not measured":
+            key = by_text[cells[0]]
+            measured[key] = {"measured": cells[1], "baseline": cells[2], "met": cells[4] == "yes", "why": cells[5]}
+            sources[key] = cells[6]
+    return measured, sources
+
+
+def targets_section(reports: list[dict], old: list[str], now: str) -> list[str]:
+    measured, sources = kept_targets(old)
+    for report in reports:
+        for key, found in report.get("targets", {}).items():
+            measured[key], sources[key] = found, f"{report['script']}, {now}"
+    report = {"title": targets.TITLE, "columns": targets.COLUMNS, "rows": targets.rows(measured, sources),
+              "notes": ["CPU time is time.process_time() of the measuring process (plus, for a capture, of every "
+                        "server process); wall time is given beside it in each section. The machine (2 cores) is "
+                        "shared with other busy processes while these run: ours and the baseline take turns in "
+                        "the same process (interleaved rounds), figures are medians, and ratios between the two "
+                        "are steadier than either figure.",
+                        "Django runs with DEBUG off in every bench (no debug cursor recording queries)."]}
+    return table(report, now)
+
+
 def main() -> None:
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     only = sys.argv[1:]
-    reports = [run(script) for script in scripts if not only or script.stem in only]
+    reports = [run(script) | {"script": script.stem} for script in scripts if not only or script.stem in only]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = ROOT / "BENCHMARKS.md"
-    sections = kept_sections(path) | {report["title"]: table(report, now) for report in reports}
+    old = kept_sections(path)
+    sections = {targets.TITLE: targets_section(reports, old.get(targets.TITLE, []), now)}
+    sections |= {title: lines for title, lines in old.items() if title not in {targets.TITLE, *RETIRED_TITLES}}
+    sections |= {report["title"]: table(report, now) for report in reports}
     lines = ["# Benchmarks", "", "Written by `make bench` (bench/run.py); "
              "`.venv/bin/python bench/run.py bench_NAME` re-runs one section.",
              "Times are medians (p50) and 95th percentiles (p95) of repeated runs in one process, unless a row says "
