@@ -122,7 +122,7 @@ def latency_rows(readers: dict, targets: dict) -> list[list]:
 LATENCY_WHY = {
     "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode; left: the landmark and expression "
                "nets, ~2 ms each, run one after the other (reading the expression on BlazeFace's box without "
-               "landmark step lost ~6 points on both sets)",
+               "the landmark step lost ~6 points on both sets)",
     "256x256 face": "as for 640x480: the two nets are most of the time",
     "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); the Huffman decoding of 3 MB of JPEG is the floor "
                          "(~40 ms CPU at 1/8 here); this photo's face is small for BlazeFace short range, so the "

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from cloudscendo.env import load_dotenv
 
@@ -9,6 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
 app = Celery("cloudscendo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _emotion_model_load(**kwargs) -> None:
+    # Each prefork child loads the emotion model (and its face detectors) as it starts, so
+    # that its first capture is not the one that waits for it (~0.3 s).
+    from moods.services import emotion_detector_load
+
+    emotion_detector_load()
 
 
 def load_project_dotenv() -> None:

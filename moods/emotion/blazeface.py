@@ -82,6 +82,12 @@ def _runner(model: Model) -> tuple[Interpreter, int, int, int]:
     return runners[model]
 
 
+def load() -> None:
+    """Make this thread's interpreters now (a worker child's start), not on its first photo."""
+    for model in (SHORT_RANGE, FULL_RANGE):
+        _runner(model)
+
+
 def anchors(model: Model) -> np.ndarray:
     """[anchors, 2] anchor centres in input pixels, in the model's output order."""
     centres = []

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from . import Analysis, FaceEmotions, InputRejected, blazeface, faceapi
-from .local import MAX_FACES, MIN_SIDE, Box, decode_grey, find_faces, fraction_box
+from .local import MAX_FACES, MIN_SIDE, Box, _cascade, decode_grey, find_faces, fraction_box
 
 # FaceExpressions.ts FACE_EXPRESSION_LABELS order -> Rekognition names. Neutral has no
 # Rekognition twin (CALM is the nearest); face-api has no CONFUSED, so a reading has no CONFUSED score.
@@ -122,6 +122,9 @@ class FaceApiDetector:
     def __init__(self, *, front_end: str | None = None):
         faceapi.sessions()  # build now, not on the first photo; raises ModelMissing without npm's files
         self.front_end = front_end or ("blazeface" if blazeface.available() else "haar")
+        if self.front_end == "blazeface":
+            blazeface.load()
+        _cascade()  # the Haar fallback's ~60 ms load, also paid here rather than by a photo
 
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         grey, (width, height) = decode_grey(image)
