@@ -2,9 +2,15 @@
 
 The clean copy is upright (EXIF orientation applied), at most MAX_SIDE pixels
 on its long side, and carries no metadata at all (no EXIF, GPS, ICC or XMP).
+It is made once, in the web request; the worker reads the stored copy.
+
+A large JPEG is decoded straight to the smallest DCT scale (1/2, 1/4 or 1/8)
+that still covers MAX_SIDE, so a 12 MP photo is never decoded nor resampled at
+full size (BENCHMARKS.md, bench_photos: ~3x less CPU than the full-size path).
 """
 
 import io
+import math
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -65,7 +71,8 @@ def _opened(data: bytes, max_pixels: int) -> Image.Image:
             _check_header(image, max_pixels)
             image.verify()  # structure and checksums; the image must be opened again to be used
             image = Image.open(io.BytesIO(data))
-            image.load()  # a truncated file fails here
+            _draft(image)
+            image.load()  # a truncated file fails here (a draft decode still reads every byte)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(too_many_pixels(max_pixels)) from None
     except UnidentifiedImageError:
@@ -82,9 +89,17 @@ def _check_header(image: Image.Image, max_pixels: int) -> None:
         raise PhotoRejected(too_many_pixels(max_pixels))
 
 
+def _draft(image: Image.Image) -> None:
+    """Ask the JPEG decoder for the smallest DCT scale at least MAX_SIDE long (no-op for other formats)."""
+    scale = min(1.0, MAX_SIDE / max(image.size))
+    if image.format in ("JPEG", "MPO"):  # at scale 1 too: the decoder then writes RGB directly (~1/3 less CPU)
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+
+
 def _normalised(image: Image.Image) -> Image.Image:
+    # Shrink first, then turn: the turn (a lossless transpose) then moves the small copy's pixels.
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=None)
     upright = ImageOps.exif_transpose(image)
-    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
         background = Image.new("RGB", upright.size, "white")  # transparent pixels would turn black
         background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA"))
@@ -94,7 +109,9 @@ def _normalised(image: Image.Image) -> Image.Image:
 
 def _encoded(image: Image.Image) -> bytes:
     # A fresh image holds the pixels only, so nothing from the upload's info (EXIF, ICC, XMP) can follow.
-    clean = Image.frombytes("RGB", image.size, image.tobytes())
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
     out = io.BytesIO()
-    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    # No optimize=True: its second pass over the coefficients doubled the encode's CPU for a few % of bytes.
+    clean.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
