@@ -43,8 +43,8 @@ def capture_once(client, photo: bytes) -> tuple[int, int]:
         if body["status"] != "done":
             raise SystemExit(f"capture ended {body['status']}")
         songs = client.get(body["songs_url"])  # the list was built in-process before the upload answered
-        if songs.status_code != 200:
-            raise SystemExit(f"songs page answered {songs.status_code}")
+        if songs.status_code != 200 or b" data-song " not in songs.content:
+            raise SystemExit(f"songs page answered {songs.status_code} without songs")
         requests += 1
     return len(queries), requests
 

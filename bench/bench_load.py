@@ -157,7 +157,7 @@ def _until_songs(http: requests.Session, body: dict, start: float) -> None:
         body = http.get(status_url, timeout=10).json()
     if body["status"] != "done":
         raise RuntimeError(f"capture ended {body['status']}")
-    while "data-slide " not in http.get(f"{BASE}{body['songs_url']}", timeout=10).text:
+    while " data-song " not in http.get(f"{BASE}{body['songs_url']}", timeout=10).text:
         if time.perf_counter() - start > FLOW_TIMEOUT:
             raise RuntimeError("no songs within the flow timeout")
         time.sleep(POLL_SECONDS)

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,8 @@ from pathlib import Path
 import targets
 
 ROOT = Path(__file__).resolve().parent.parent
-# Sections an older script wrote under a title it no longer uses: dropped, not kept stale.
+# Sections an older script wrote under a title it no longer uses, before sections named their
+# script: dropped, not kept stale (a section naming its script goes whenever that script runs).
 RETIRED_TITLES = {"Emotion: local backend, face-api vs its fer fallback"}
 
 
@@ -42,7 +44,8 @@ def run(script: Path) -> dict:
 
 
 def table(report: dict, when: str) -> list[str]:
-    lines = [f"## {report['title']}", "", f"Run: {when} on {machine()}.", "",
+    by = f", by `bench/{report['script']}.py`" if report.get("script") else ""
+    lines = [f"## {report['title']}", "", f"Run: {when} on {machine()}{by}.", "",
              "| " + " | ".join(report["columns"]) + " |", "|" + "---|" * len(report["columns"])]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in report["rows"]]
     return [*lines, "", *(f"- {note}" for note in report.get("notes", [])), ""]
@@ -59,6 +62,14 @@ def kept_sections(path: Path) -> dict[str, list[str]]:
         if title:
             sections[title].append(line)
     return sections
+
+
+def written_by(title: str, lines: list[str]) -> str | None:
+    """The script that wrote a section: named on its Run line (or, for a failed run's section, its title)."""
+    if title.startswith("bench_"):
+        return title
+    found = re.search(r"by `bench/(\w+)\.py`", "\n".join(lines[:4]))
+    return found[1] if found else None
 
 
 def kept_targets(section: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
@@ -80,8 +91,8 @@ def targets_section(reports: list[dict], old: list[str], now: str) -> list[str]:
         for key, found in report.get("targets", {}).items():
             measured[key], sources[key] = found, f"{report['script']}, {now}"
     report = {"title": targets.TITLE, "columns": targets.COLUMNS, "rows": targets.rows(measured, sources),
-              "notes": ["CPU time is time.process_time() of the measuring process (plus, for a capture, of every "
-                        "server process); wall time is given beside it in each section. The machine (2 cores) is "
+              "notes": ["CPU time is time.process_time() of the measuring process (a database server's own CPU is "
+                        "not in it: PostgreSQL's rows say so); wall time is given beside it. The machine (2 cores) is "
                         "shared with other busy processes while these run: ours and the baseline take turns in "
                         "the same process (interleaved rounds), figures are medians, and ratios between the two "
                         "are steadier than either figure.",
@@ -97,7 +108,9 @@ def main() -> None:
     path = ROOT / "BENCHMARKS.md"
     old = kept_sections(path)
     sections = {targets.TITLE: targets_section(reports, old.get(targets.TITLE, []), now)}
-    sections |= {title: lines for title, lines in old.items() if title not in {targets.TITLE, *RETIRED_TITLES}}
+    ran = {report["script"] for report in reports}
+    sections |= {title: lines for title, lines in old.items()
+                 if title not in {targets.TITLE, *RETIRED_TITLES} and written_by(title, lines) not in ran}
     sections |= {report["title"]: table(report, now) for report in reports}
     lines = ["# Benchmarks", "", "Written by `make bench` (bench/run.py); "
              "`.venv/bin/python bench/run.py bench_NAME` re-runs one section.",

@@ -53,18 +53,31 @@ def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candi
     sorts inside the square: a dense centre cell holds hundreds of tracks, and building and scoring
     them all in Python was a third of a list's CPU (BENCHMARKS.md, bench_music)."""
     centre, limit = grid_cell(*point), count + len(exclude)
+    column, row = centre // GRID, centre % GRID
+    cells = [cell for radius in (0, 1) for cell in _ring(column, row, radius)]
     with connection.cursor() as cursor:
-        for radius in range(1, GRID):
-            cells = [cell for r in range(radius + 1) for cell in _ring(centre // GRID, centre % GRID, r)]
-            # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
-            cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
-                           f"({', '.join(map(str, cells))}) ORDER BY (pos_valence - %s) * (pos_valence - %s) "
-                           "+ (pos_energy - %s) * (pos_energy - %s) LIMIT %s",
-                           [point[0], point[0], point[1], point[1], limit])
-            rows = cursor.fetchall()
-            if len(rows) >= limit or len(cells) == GRID * GRID:
-                break
+        rows = _nearest_in(cursor, cells, point, limit)
+        radius = 1
+        # A sparse corner: count ring by ring on the (active, cell) index alone, then sort once.
+        while len(rows) < limit and len(cells) < GRID * GRID:
+            found, radius = len(rows), radius + 1
+            while found < limit and len(cells) < GRID * GRID:
+                ring = _ring(column, row, radius)
+                cells += ring
+                cursor.execute("SELECT COUNT(*) FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608
+                               f"({', '.join(map(str, ring))})")
+                found += cursor.fetchone()[0]
+                radius += 1
+            rows = _nearest_in(cursor, cells, point, limit)
     return [c for c in _candidates(rows) if c.id not in exclude]
+
+
+def _nearest_in(cursor, cells: list[int], point: Point, limit: int) -> list[tuple]:
+    # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
+    cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
+                   f"({', '.join(map(str, cells))}) ORDER BY (pos_valence - %s) * (pos_valence - %s) "
+                   "+ (pos_energy - %s) * (pos_energy - %s) LIMIT %s", [point[0], point[0], point[1], point[1], limit])
+    return cursor.fetchall()
 
 
 def _near_postgres(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
