@@ -25,8 +25,36 @@ def django_setup(database_url: str | None = None) -> Path:
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
+
+    # DEBUG off, as in production: with it on, every cursor records its queries (a debug
+    # cursor), which costs time the product does not spend. Query counts use
+    # CaptureQueriesContext, which turns recording on for its block only.
+    settings.DEBUG = False
     call_command("migrate", verbosity=0)
     return scratch
+
+
+def cpu_and_wall_ms(function: Callable[[], object]) -> tuple[float, float]:
+    """One call's CPU time (this process) and wall time, in ms."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    function()
+    return (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+
+
+def interleaved(functions: dict[str, Callable[[], object]], rounds: int, warmup: int = 3) -> dict[str, dict]:
+    """Each function's CPU and wall samples (ms), run in turns; the first to go alternates each round,
+    so that ours and the baseline see the same machine load."""
+    order = list(functions)
+    for name in order * warmup:
+        functions[name]()
+    samples = {name: {"cpu": [], "wall": []} for name in order}
+    for round_ in range(rounds):
+        for name in order if round_ % 2 == 0 else order[::-1]:
+            cpu, wall = cpu_and_wall_ms(functions[name])
+            samples[name]["cpu"].append(cpu)
+            samples[name]["wall"].append(wall)
+    return samples
 
 
 def timings_ms(function: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
@@ -53,8 +81,10 @@ def p50_p95(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def emit(title: str, columns: list[str], rows: list[list], notes: list[str] = ()) -> None:
-    print(json.dumps({"title": title, "columns": columns, "rows": rows, "notes": list(notes)}))
+def emit(title: str, columns: list[str], rows: list[list], notes: list[str] = (), targets: dict | None = None) -> None:
+    """The script's report for bench/run.py; targets: the issue-15 targets measured (bench/targets.py)."""
+    print(json.dumps({"title": title, "columns": columns, "rows": rows, "notes": list(notes),
+                      "targets": targets or {}}))
 
 
 def resident_mb() -> float:

@@ -7,15 +7,7 @@ its name does not start with bench_, so bench/run.py does not run it on its own.
 import io
 
 import psycopg
-from bench_music import (
-    PG_ADMIN_URL,
-    PG_DB,
-    list_timing,
-    listener_with_history,
-    pandas_timings,
-    peers_frame,
-    result_rows,
-)
+from bench_music import PG_ADMIN_URL, PG_DB, list_rows, listener_with_history, peers_frame
 from common import django_setup
 
 SIZE = 1_000_000
@@ -52,7 +44,7 @@ def catalogue_copy(frame) -> None:
         cursor.execute("ANALYZE music_track")
 
 
-def postgres_rows() -> list[list]:
+def postgres_rows() -> tuple[list[list], dict]:
     with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
         admin.execute(f"CREATE DATABASE {PG_DB}")
@@ -60,9 +52,7 @@ def postgres_rows() -> list[list]:
         django_setup(f"{PG_ADMIN_URL}/{PG_DB}")
         frame = peers_frame(copies=-(-SIZE // 41_106))[:SIZE]
         catalogue_copy(frame)
-        user_id = listener_with_history()
-        ours, uplift = list_timing(user_id, "match"), list_timing(user_id, "uplift")
-        return result_rows(f"PostgreSQL, {SIZE // 1000:,}k", ours, uplift, pandas_timings(frame, set()))
+        return list_rows(f"PostgreSQL, {SIZE // 1000:,}k", listener_with_history())
     finally:
         from django.db import connections
 

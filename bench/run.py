@@ -4,18 +4,26 @@ Sections of scripts that did not run this time are kept as they were, each
 with the date of its own run.
 
 Each script prints one JSON object on its last line of output:
-{"title": str, "columns": [str, ...], "rows": [[...], ...], "notes": [str, ...]}
+{"title": str, "columns": [str, ...], "rows": [[...], ...], "notes": [str, ...], "targets": {...}}
+"targets" (optional) holds the issue-15 targets the script measured (bench/targets.py); the
+first section of BENCHMARKS.md lists every target, with the run that last measured it.
 """
 
 import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import targets
+
 ROOT = Path(__file__).resolve().parent.parent
+# Sections an older script wrote under a title it no longer uses, before sections named their
+# script: dropped, not kept stale (a section naming its script goes whenever that script runs).
+RETIRED_TITLES = {"Emotion: local backend, face-api vs its fer fallback"}
 
 
 def machine() -> str:
@@ -36,7 +44,8 @@ def run(script: Path) -> dict:
 
 
 def table(report: dict, when: str) -> list[str]:
-    lines = [f"## {report['title']}", "", f"Run: {when} on {machine()}.", "",
+    by = f", by `bench/{report['script']}.py`" if report.get("script") else ""
+    lines = [f"## {report['title']}", "", f"Run: {when} on {machine()}{by}.", "",
              "| " + " | ".join(report["columns"]) + " |", "|" + "---|" * len(report["columns"])]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in report["rows"]]
     return [*lines, "", *(f"- {note}" for note in report.get("notes", [])), ""]
@@ -55,13 +64,54 @@ def kept_sections(path: Path) -> dict[str, list[str]]:
     return sections
 
 
+def written_by(title: str, lines: list[str]) -> str | None:
+    """The script that wrote a section: named on its Run line (or, for a failed run's section, its title)."""
+    if title.startswith("bench_"):
+        return title
+    found = re.search(r"by `bench/(\w+)\.py`", "\n".join(lines[:4]))
+    return found[1] if found else None
+
+
+def kept_targets(section: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
+    """The targets an earlier run measured (its table rows, by target), so a partial run keeps them."""
+    by_text = {text: key for key, (text, _) in targets.TARGETS.items()}
+    measured, sources = {}, {}
+    for line in section:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == len(targets.COLUMNS) and cells[0] in by_text and cells[1] != "not measured":
+            key = by_text[cells[0]]
+            measured[key] = {"measured": cells[1], "baseline": cells[2], "met": cells[4] == "yes", "why": cells[5]}
+            sources[key] = cells[6]
+    return measured, sources
+
+
+def targets_section(reports: list[dict], old: list[str], now: str) -> list[str]:
+    measured, sources = kept_targets(old)
+    for report in reports:
+        for key, found in report.get("targets", {}).items():
+            measured[key], sources[key] = found, f"{report['script']}, {now}"
+    report = {"title": targets.TITLE, "columns": targets.COLUMNS, "rows": targets.rows(measured, sources),
+              "notes": ["CPU time is time.process_time() of the measuring process (a database server's own CPU is "
+                        "not in it: PostgreSQL's rows say so); wall time is given beside it. The machine (2 cores) is "
+                        "shared with other busy processes while these run: ours and the baseline take turns in "
+                        "the same process (interleaved rounds), figures are medians, and ratios between the two "
+                        "are steadier than either figure.",
+                        "Django runs with DEBUG off in every bench (no debug cursor recording queries)."]}
+    return table(report, now)
+
+
 def main() -> None:
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     only = sys.argv[1:]
-    reports = [run(script) for script in scripts if not only or script.stem in only]
+    reports = [run(script) | {"script": script.stem} for script in scripts if not only or script.stem in only]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = ROOT / "BENCHMARKS.md"
-    sections = kept_sections(path) | {report["title"]: table(report, now) for report in reports}
+    old = kept_sections(path)
+    sections = {targets.TITLE: targets_section(reports, old.get(targets.TITLE, []), now)}
+    ran = {report["script"] for report in reports}
+    sections |= {title: lines for title, lines in old.items()
+                 if title not in {targets.TITLE, *RETIRED_TITLES} and written_by(title, lines) not in ran}
+    sections |= {report["title"]: table(report, now) for report in reports}
     lines = ["# Benchmarks", "", "Written by `make bench` (bench/run.py); "
              "`.venv/bin/python bench/run.py bench_NAME` re-runs one section.",
              "Times are medians (p50) and 95th percentiles (p95) of repeated runs in one process, unless a row says "

@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_process_init
 
 from cloudscendo import logs  # noqa: F401 - connects the signals that carry the request id into tasks
 from cloudscendo.env import load_dotenv
@@ -22,6 +22,15 @@ def _logging_from_settings(**kwargs) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_process_init.connect
+def _emotion_model_load(**kwargs) -> None:
+    # Each prefork child loads the emotion model (and its face detectors) as it starts, so
+    # that its first capture is not the one that waits for it (~0.3 s).
+    from moods.services import emotion_detector_load
+
+    emotion_detector_load()
 
 
 def load_project_dotenv() -> None:

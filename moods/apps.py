@@ -17,7 +17,7 @@ class MoodsConfig(AppConfig):
         Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
 
         from moods.emotion import detector_model
-        from moods.emotion.local import FER_MODEL
+        from moods.emotion.names import FER_MODEL
 
         # Said at every start, so that a server missing `npm ci` is noticed before its readings are.
         model = detector_model()

@@ -2,9 +2,15 @@
 
 The clean copy is upright (EXIF orientation applied), at most MAX_SIDE pixels
 on its long side, and carries no metadata at all (no EXIF, GPS, ICC or XMP).
+It is made once, in the web request; the worker reads the stored copy.
+
+A large JPEG is decoded straight to the smallest DCT scale (1/2, 1/4 or 1/8)
+that still covers MAX_SIDE, so a 12 MP photo is never decoded nor resampled at
+full size (BENCHMARKS.md, bench_photos: ~3x less CPU than the full-size path).
 """
 
 import io
+import math
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -69,9 +75,9 @@ def _opened(data: bytes, max_pixels: int) -> Image.Image:
             _check_header(image, max_pixels)
             image.verify()  # structure and checksums; the image must be opened again to be used
             image = Image.open(io.BytesIO(data))
-            image.draft(None, (MAX_SIDE, MAX_SIDE))  # JPEG only: decode at the smallest scale still >= MAX_SIDE
+            _draft(image)
             _check_decoded_size(image, max_pixels)
-            image.load()  # a truncated file fails here
+            image.load()  # a truncated file fails here (a draft decode still reads every byte)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(too_many_pixels(max_pixels)) from None
     except UnidentifiedImageError:
@@ -100,10 +106,16 @@ def _check_decoded_size(image: Image.Image, max_pixels: int) -> None:
         raise PhotoRejected(too_many_pixels(max_pixels))
 
 
+def _draft(image: Image.Image) -> None:
+    """Ask the JPEG decoder for the smallest DCT scale at least MAX_SIDE long (no-op for other formats)."""
+    scale = min(1.0, MAX_SIDE / max(image.size))
+    if image.format in ("JPEG", "MPO"):  # at scale 1 too: the decoder then writes RGB directly (~1/3 less CPU)
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+
+
 def _normalised(image: Image.Image) -> Image.Image:
-    # Shrunk before it is turned upright: the box is square, so the order changes nothing but the memory
-    # (turning a full-size image would copy every decoded pixel once more).
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # Shrink first, then turn: the turn (a lossless transpose) then moves the small copy's pixels.
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=None)
     upright = ImageOps.exif_transpose(image)
     if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
         background = Image.new("RGB", upright.size, "white")  # transparent pixels would turn black
@@ -114,7 +126,9 @@ def _normalised(image: Image.Image) -> Image.Image:
 
 def _encoded(image: Image.Image) -> bytes:
     # A fresh image holds the pixels only, so nothing from the upload's info (EXIF, ICC, XMP) can follow.
-    clean = Image.frombytes("RGB", image.size, image.tobytes())
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
     out = io.BytesIO()
-    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    # No optimize=True: its second pass over the coefficients doubled the encode's CPU for a few % of bytes.
+    clean.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()

@@ -164,6 +164,11 @@ def _correction_hooks_run(capture_id: int) -> None:
         import_string(path)(capture_id=capture_id)
 
 
+def emotion_detector_load() -> str:
+    """Load the emotion backend's model in this process now (a worker child's start); return the model's name."""
+    return get_detector().model
+
+
 def capture_analyse(*, capture_id: int) -> None:
     """Claim a queued capture, read its emotion and store the reading; a capture not queued is left alone.
 

@@ -48,20 +48,36 @@ def _ring(column: int, row: int, radius: int) -> list[int]:
 
 
 def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
-    centre = grid_cell(*point)
-    found: list[Candidate] = []
+    """The nearest count + len(exclude) tracks in the smallest square of grid cells around the point
+    (from 3x3 up) that holds that many, less the excluded: what the PostgreSQL path returns. SQLite
+    sorts inside the square: a dense centre cell holds hundreds of tracks, and building and scoring
+    them all in Python was a third of a list's CPU (BENCHMARKS.md, bench_music)."""
+    centre, limit = grid_cell(*point), count + len(exclude)
+    column, row = centre // GRID, centre % GRID
+    cells = [cell for radius in (0, 1) for cell in _ring(column, row, radius)]
     with connection.cursor() as cursor:
-        for radius in range(GRID):
-            cells = _ring(centre // GRID, centre % GRID, radius)
-            if not cells:
-                break
-            # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
-            cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
-                           f"({', '.join(map(str, cells))})")
-            found += [c for c in _candidates(cursor.fetchall()) if c.id not in exclude]
-            if len(found) >= count:
-                break
-    return found
+        rows = _nearest_in(cursor, cells, point, limit)
+        radius = 1
+        # A sparse corner: count ring by ring on the (active, cell) index alone, then sort once.
+        while len(rows) < limit and len(cells) < GRID * GRID:
+            found, radius = len(rows), radius + 1
+            while found < limit and len(cells) < GRID * GRID:
+                ring = _ring(column, row, radius)
+                cells += ring
+                cursor.execute("SELECT COUNT(*) FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608
+                               f"({', '.join(map(str, ring))})")
+                found += cursor.fetchone()[0]
+                radius += 1
+            rows = _nearest_in(cursor, cells, point, limit)
+    return [c for c in _candidates(rows) if c.id not in exclude]
+
+
+def _nearest_in(cursor, cells: list[int], point: Point, limit: int) -> list[tuple]:
+    # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
+    cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
+                   f"({', '.join(map(str, cells))}) ORDER BY (pos_valence - %s) * (pos_valence - %s) "
+                   "+ (pos_energy - %s) * (pos_energy - %s) LIMIT %s", [point[0], point[0], point[1], point[1], limit])
+    return cursor.fetchall()
 
 
 def _near_postgres(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
@@ -108,13 +124,34 @@ class ListRequest:
     why: str = "close to how you look"  # the end of a matching song's reason
 
 
+# The three reads of a listener's history in one statement (each part on its own index:
+# recommendation_user_recent, recommendation_user_feedback): at one list per capture,
+# three ORM queries were ~40 % of a list's CPU (BENCHMARKS.md, bench_music).
+_HISTORY_SQL = (  # likes first: PostgreSQL types each column of a UNION from its first typed branch
+    "SELECT 'like', NULL, l.track_id, l.feedback_at, t.pos_valence, t.pos_energy FROM ("
+    " SELECT track_id, feedback_at FROM music_recommendation WHERE user_id = %s AND feedback = %s"
+    " ORDER BY feedback_at DESC LIMIT %s) l JOIN music_track t ON t.id = l.track_id"
+    " UNION ALL SELECT 'recent', r.playlist_id, r.track_id, NULL, NULL, NULL FROM ("
+    " SELECT playlist_id, track_id FROM music_recommendation WHERE user_id = %s ORDER BY id DESC LIMIT %s) r"
+    " UNION ALL SELECT 'dislike', NULL, track_id, NULL, NULL, NULL FROM music_recommendation"
+    " WHERE user_id = %s AND feedback = %s")
+
+
 def listener_history(request: ListRequest) -> tuple[set[int], list[Point]]:
-    """Tracks to leave out (recent, disliked, asked) and the positions of recently liked tracks."""
+    """Tracks to leave out (recent, disliked, asked) and the positions of recently liked tracks:
+    what user_recent_track_ids, user_disliked_track_ids and user_liked_points return, in one query."""
     if request.user_id is None:
         return set(request.exclude), []
-    seen = user_recent_track_ids(user_id=request.user_id, keep_playlist_ids=request.keep_playlist_ids)
-    excluded = seen | user_disliked_track_ids(user_id=request.user_id) | request.exclude
-    return excluded, user_liked_points(user_id=request.user_id)
+    user, feedback = request.user_id, Recommendation.Feedback
+    with connection.cursor() as cursor:
+        cursor.execute(_HISTORY_SQL, [user, feedback.LIKE, LIKES_CONSIDERED, user, RECENT_WINDOW,
+                                      user, feedback.DISLIKE])
+        rows = cursor.fetchall()
+    excluded = set(request.exclude)
+    excluded.update(track for part, playlist, track, *_ in rows
+                    if part == "dislike" or (part == "recent" and playlist not in request.keep_playlist_ids))
+    likes = sorted((row for row in rows if row[0] == "like"), key=lambda row: row[3], reverse=True)
+    return excluded, [(row[4], row[5]) for row in likes]
 
 
 def recommendations_compute(request: ListRequest) -> list[Pick]:

@@ -68,10 +68,18 @@ def _detector(name: str) -> Detector:
     return import_string(BACKENDS[name])()
 
 
+# Backends whose model is told by a light function, so that saying it (every start, /healthz)
+# imports neither the backend nor OpenCV and the model runtimes with it.
+MODEL_IN_USE = {"local": "moods.emotion.names.local_model_in_use"}
+
+
 def detector_model(name: str | None = None) -> str:
     """Which model a backend reads with (for the local one: the fallback when npm's files are missing),
     without loading it."""
-    backend = import_string(BACKENDS[name or settings.EMOTION_BACKEND])
+    name = name or settings.EMOTION_BACKEND
+    if name in MODEL_IN_USE:
+        return import_string(MODEL_IN_USE[name])()
+    backend = import_string(BACKENDS[name])
     return backend.model_in_use() if hasattr(backend, "model_in_use") else backend.model
 
 

@@ -27,25 +27,23 @@ import numpy as np
 import onnxruntime
 from django.conf import settings
 
+from . import names
+
 if TYPE_CHECKING:
     import onnx
 
 SIDE = 112  # FaceFeatureExtractor.forwardInput: toBatchTensor(112, true)
 MEAN_RGB = (122.782, 117.001, 104.298)  # same function's meanRgb
 DENSE_BLOCKS = 4  # denseBlock4 x 4 (dense0..dense3), four separable convs each
-NETS = {"landmarks": "face_landmark_68_model", "expressions": "face_expression_model"}
-MODEL_NAME = "face-api 1.7.15 (landmark 68 + expression)"
+NETS = names.FACEAPI_NETS
+MODEL_NAME = names.FACEAPI_MODEL
 ONNX_OPSET = 17  # every op used here exists unchanged since opset 13
 CONVERTER_VERSION = 1  # part of the cache key: bump when onnx_model() writes a different graph
 
 
-class ModelMissing(Exception):
-    """The npm files are not there (no `npm ci` on this machine)."""
-
-
-def model_dir() -> Path:
-    """Where `npm ci` puts face-api's model files."""
-    return Path(settings.BASE_DIR) / "node_modules" / "@vladmandic" / "face-api" / "model"
+ModelMissing = names.ModelMissing
+model_dir = names.model_dir
+manifests = names.manifests
 
 
 def read_weights(manifest: Path) -> dict[str, np.ndarray]:
@@ -171,14 +169,6 @@ def _session(model: bytes) -> onnxruntime.InferenceSession:
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def manifests(directory: Path) -> dict[str, Path]:
-    """Each net's weights manifest; raises ModelMissing when npm has not put them there."""
-    paths = {net: directory / f"{stem}-weights_manifest.json" for net, stem in NETS.items()}
-    if missing := [str(path) for path in paths.values() if not path.is_file()]:
-        raise ModelMissing(f"face-api model files not found: {', '.join(missing)} (run `npm ci`)")
-    return paths
-
-
 def converted(manifest: Path, *, softmax: bool, cache: Path) -> bytes:
     """The net as serialised ONNX, from cache/ when these exact npm files were converted before."""
     key = hashlib.sha256(f"{CONVERTER_VERSION}".encode())
@@ -208,7 +198,7 @@ def sessions(directory: Path | None = None) -> dict[str, onnxruntime.InferenceSe
     """Both nets, from the npm files, once per process; raises ModelMissing without them."""
     cache = Path(settings.VAR_DIR) / "faceapi"
     return {net: _session(converted(path, softmax=net == "expressions", cache=cache))
-            for net, path in manifests(directory or model_dir()).items()}
+            for net, path in names.manifests(directory or names.model_dir()).items()}
 
 
 def run(net: str, faces: np.ndarray) -> np.ndarray:

