@@ -6,13 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moods.emotion import EMOTIONS, Detector
+from moods.emotion import EMOTIONS, Detector, InputRejected
 
 # Folder names of the shared face sets -> the port's vocabulary. Rekognition has
 # no "neutral"; CALM is its nearest class (../shared/data/README.md).
 FOLDER_EMOTIONS = {"angry": "ANGRY", "disgust": "DISGUSTED", "fear": "FEAR", "happy": "HAPPY",
                    "neutral": "CALM", "sad": "SAD", "surprise": "SURPRISED"}
-NO_FACE = "NO_FACE"  # the prediction when no face is found; always counts as wrong
+# The prediction when no face is read: none found, or the image refused (smaller than the detector takes,
+# damaged). Always counts as wrong; one refused image must not end the run.
+NO_FACE = "NO_FACE"
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 
@@ -61,7 +63,10 @@ def labelled_images(root: Path) -> list[tuple[Path, str]]:
 
 def prediction(detector: Detector, image: bytes) -> str:
     """The dominant emotion of the largest face, or NO_FACE."""
-    analysis = detector.detect(image)
+    try:
+        analysis = detector.detect(image)
+    except InputRejected:
+        return NO_FACE
     return max(analysis.faces, key=lambda face: face.area).dominant()[0] if analysis.faces else NO_FACE
 
 

@@ -31,6 +31,8 @@ def captures_requeue_stuck_task() -> None:
     services.captures_requeue_stuck()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+# Idempotent too (each abandoned capture is failed by compare-and-swap, its object deleted once).
+@shared_task(acks_late=True, ignore_result=True, autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=5, retry_backoff_max=60, max_retries=6)
 def captures_uploads_sweep_task() -> None:
     services.captures_upload_sweep()

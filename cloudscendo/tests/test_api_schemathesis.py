@@ -46,11 +46,12 @@ def token(db, settings):
 
 # Requests that fit the schema may still break a rule no schema can state: a weak or
 # common password, a taken username, a wrong password, bytes that are not a photo, a
-# date range that ends before it starts; a change of mind on a song already disliked, which
+# date range that ends before it starts; device scores that do not sum to about 100 or a face box
+# outside the picture; a change of mind on a song already disliked, which
 # has left its list; a page past the last one. For these a 400 (or that song's 409, that
 # page's 404) to schema-valid data is right.
 BUSINESS_RULES = {"POST /api/auth/register/", "POST /api/auth/token/", "DELETE /api/me/", "POST /api/captures/",
-                  "GET /api/captures/", "GET /api/history/summary/",
+                  "POST /api/captures/device/", "POST /api/captures/live/", "GET /api/captures/", "GET /api/history/summary/",
                   "POST /api/recommendations/{recommendation_id}/feedback/", "GET /api/tracks/"}
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 

@@ -45,9 +45,9 @@ def main(count: int, photo: Path, reader: str) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
     django.setup()
     if reader == "fer":  # as on a machine where `npm ci` did not run: the local backend falls back to fer
-        from moods.emotion import faceapi
+        from moods.emotion import names
 
-        faceapi.model_dir = lambda: photo.parent / "no-npm-files"
+        names.model_dir = lambda: photo.parent / "no-npm-files"
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

