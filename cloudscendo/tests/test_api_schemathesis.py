@@ -51,7 +51,8 @@ def token(db, settings):
 # has left its list; a page past the last one. For these a 400 (or that song's 409, that
 # page's 404) to schema-valid data is right.
 BUSINESS_RULES = {"POST /api/auth/register/", "POST /api/auth/token/", "DELETE /api/me/", "POST /api/captures/",
-                  "POST /api/captures/device/", "POST /api/captures/live/", "GET /api/captures/", "GET /api/history/summary/",
+                  "POST /api/captures/device/", "POST /api/captures/live/", "GET /api/captures/",
+                  "GET /api/history/summary/",
                   "POST /api/recommendations/{recommendation_id}/feedback/", "GET /api/tracks/"}
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
