@@ -83,7 +83,7 @@ def _uploaded(name: str) -> bool:
     try:
         default_storage.connection.meta.client.head_object(Bucket=location["Bucket"], Key=location["Name"])
     except ClientError as error:
-        # Without s3:ListBucket (README's least-privilege role) S3 answers a missing object with 403, not 404
+        # Without s3:ListBucket on the bucket S3 answers a missing object with 403, not 404
         # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, "Permissions").
         if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "403", "AccessDenied"):
             return False

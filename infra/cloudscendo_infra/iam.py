@@ -19,6 +19,9 @@ def app_statements(*, config: DeployConfig, photos: s3.IBucket) -> list[iam.Poli
         # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrekognition.html).
         iam.PolicyStatement(actions=["rekognition:DetectFaces"], resources=["*"]),
         iam.PolicyStatement(actions=PHOTO_ACTIONS, resources=[photos.arn_for_objects(f"{PHOTO_PREFIX}*")]),
+        # /readyz asks HeadBucket, which S3 allows only with ListBucket on the bucket itself: without it
+        # every web task fails its load balancer health check.
+        iam.PolicyStatement(actions=["s3:ListBucket"], resources=[photos.bucket_arn]),
         # PutMetricData has no resource-level permissions either; the condition keeps it to our namespace.
         iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"],
                             conditions={"StringEquals": {"cloudwatch:namespace": METRIC_NAMESPACE}}),

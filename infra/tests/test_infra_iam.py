@@ -7,9 +7,13 @@ def _policy_statements(synthesised, prefix: str) -> list[dict]:
     return policy["PolicyDocument"]["Statement"]
 
 
-def _photos_arn(synthesised) -> dict:
+def _photos_bucket(synthesised) -> str:
     [name] = [name for name in synthesised.resources("AWS::S3::Bucket") if name.startswith("BucketsPhotos")]
-    return {"Fn::Join": ["", [{"Fn::GetAtt": [name, "Arn"]}, "/captures/*"]]}
+    return name
+
+
+def _photos_arn(synthesised) -> dict:
+    return {"Fn::Join": ["", [{"Fn::GetAtt": [_photos_bucket(synthesised), "Arn"]}, "/captures/*"]]}
 
 
 REKOGNITION = {"Action": "rekognition:DetectFaces", "Effect": "Allow", "Resource": "*"}
@@ -20,7 +24,9 @@ METRICS = {"Action": "cloudwatch:PutMetricData", "Effect": "Allow", "Resource": 
 def test_app_role_has_exactly_rekognition_the_photo_prefix_and_queue_metrics(synthesised):
     photos = {"Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Effect": "Allow",
               "Resource": _photos_arn(synthesised)}
-    assert _policy_statements(synthesised, "AppTaskRolePolicy") == [REKOGNITION, photos, METRICS]
+    list_bucket = {"Action": "s3:ListBucket", "Effect": "Allow",
+                   "Resource": {"Fn::GetAtt": [_photos_bucket(synthesised), "Arn"]}}  # for /readyz's HeadBucket
+    assert _policy_statements(synthesised, "AppTaskRolePolicy") == [REKOGNITION, photos, list_bucket, METRICS]
 
 
 def test_app_role_gets_kendra_on_its_index_only_when_kendra_is_used(synthesised_full):
@@ -30,7 +36,7 @@ def test_app_role_gets_kendra_on_its_index_only_when_kendra_is_used(synthesised_
                                              {"Ref": "AWS::AccountId"},
                                              ":index/0123abcd-4567-89ef-0123-456789abcdef"]]}}
     statements = _policy_statements(synthesised_full, "AppTaskRolePolicy")
-    assert statements[:2] == [REKOGNITION, kendra] and statements[3] == METRICS and len(statements) == 4
+    assert statements[:2] == [REKOGNITION, kendra] and statements[4] == METRICS and len(statements) == 5
 
 
 def test_every_task_definition_uses_the_app_role_and_no_other_policy_names_it(synthesised):
