@@ -59,12 +59,15 @@ var/tls/cert.pem:
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 
-# Pass 1: everything but the PostgreSQL tests, on SQLite. Pass 2: the
-# PostgreSQL-marked tests against $(TEST_DATABASE_URL) (they skip, with the
-# reason, when it is unreachable, or fail when REQUIRE_SERVICES=1).
+# Pass 1: everything but the PostgreSQL tests, on SQLite, on TEST_WORKERS
+# pytest-xdist workers (each its own database and Redis db). Pass 2: the
+# PostgreSQL-marked tests against $(TEST_DATABASE_URL), one at a time (they
+# time real workers and servers; they skip, with the reason, when it is
+# unreachable, or fail when REQUIRE_SERVICES=1).
+TEST_WORKERS ?= 2
 test: $(DEV)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not postgres" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m postgres $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory collectstatic container-lint
 	@$(MAKE) --no-print-directory audit

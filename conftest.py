@@ -22,7 +22,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url_of_this_worker(url: str) -> str:
+    """Under pytest-xdist (`make test` runs two), each worker its own Redis database (15, 14, ...): the tests
+    flush theirs, which must not pull the keys from under the other worker's tests."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, _, db = url.rpartition("/")
+    return f"{base}/{int(db) - int(worker[2:])}"
+
+
+TEST_REDIS_URL = _redis_url_of_this_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
 # Headless Chromium without a sandbox (we run as root) and without any of its
