@@ -47,7 +47,8 @@ def _requests(client, api):
     return [client.post(reverse("capture_mood"), {"emotion": "HAPPY"}),
             api.post("/api/captures/", {"photo": _photo()}, format="multipart"),
             client.post("/admin/music/importjob/add/",
-                        {"upload": SimpleUploadedFile("more.csv", b"name,artist\nOne,A\n"), "format": "auto"})]
+                        {"upload": SimpleUploadedFile("more.csv", b"name,artist,album,year,mood\nOne,A,X,2001,Happy\n"),
+                         "format": "auto"})]
 
 
 def test_with_the_database_down_requests_answer_503_and_save_nothing_then_succeed_once_it_is_back(client):

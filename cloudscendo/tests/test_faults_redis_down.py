@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from cloudscendo import throttle
 from cloudscendo.celery import app
 from cloudscendo.tests.api import token_client
 from cloudscendo.tests.redis_server import RedisServer
@@ -118,7 +119,7 @@ def test_with_redis_down_every_path_keeps_the_write_and_once_it_is_back_everythi
     job = ImportJob.objects.get()
     assert job.status == "queued" and default_storage.exists(job.file_name)
     # and the throttles kept counting, in the database cache, while Redis was down
-    assert caches["fallback"].get(f"throttle_captures_{listener.pk}") is not None
+    assert caches["fallback"].get(throttle.key("captures", str(listener.pk))) is not None
 
     # when Redis is back, a worker runs and the sweepers send what was left queued
     end(private_redis)
