@@ -161,3 +161,31 @@ def test_a_signed_in_session_cannot_guess_the_password_on_the_delete_form(client
     assert response.status_code == 200
     assert LOCKED in response.content.decode()
     assert type(user).objects.filter(pk=user.pk).exists()
+
+
+def test_the_admins_password_change_counts_its_old_password_checks_too(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    for _ in range(5):
+        client.post("/admin/password_change/", {"old_password": "wrong", "new_password1": "N3w-passw0rd-x",
+                                                "new_password2": "N3w-passw0rd-x"})
+
+    locked = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": "N3w-passw0rd-x",
+                                                     "new_password2": "N3w-passw0rd-x"})
+
+    assert LOCKED in locked.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_the_admins_password_change_still_works_and_ends_in_the_admin(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": "N3w-passw0rd-x",
+                                                       "new_password2": "N3w-passw0rd-x"})
+
+    assert response.status_code == 302
+    assert response.url == "/admin/password_change/done/"
+    staff.refresh_from_db()
+    assert staff.check_password("N3w-passw0rd-x")
