@@ -20,6 +20,7 @@ TARGETS = {
     "clean-12mp": ("upload cleaning CPU p50, 12 MP: <= 100 ms", "full decode + LANCZOS (before)"),
     "clean-once": ("cleaning done once: the worker reuses the web process's JPEG", ""),
     "capture-cpu": ("CPU per capture, web + worker + database: <= 40 ms", "before"),
+    "capture-cpu-prod": ("CPU per capture, production topology (gunicorn + Celery + PostgreSQL): <= 40 ms", "before"),
     "capture-sql": ("SQL statements per capture, web + worker: <= 20", "before"),
     "one-user-prod": ("production topology, one user, upload -> songs: p50 <= 70 ms, p95 <= 120 ms", "before"),
     "load": (">= 25 captures/s sustained 60 s, p95 <= 500 ms, 0 errors, 0 lost", "before"),
