@@ -14,7 +14,7 @@ import psycopg
 import redis
 
 TICKS = os.sysconf("SC_CLK_TCK")
-SAMPLE_SECONDS = 0.2
+SAMPLE_SECONDS = 0.05
 
 
 def _stat(pid: int) -> tuple[int, float, float] | None:
