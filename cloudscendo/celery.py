@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_init
+from celery.signals import setup_logging, worker_process_init
 
 from cloudscendo import logs  # noqa: F401 - connects the signals that carry the request id into tasks
 from cloudscendo.env import load_dotenv
@@ -31,20 +31,6 @@ def _emotion_model_load(**kwargs) -> None:
     from moods.services import emotion_detector_load
 
     emotion_detector_load()
-
-
-@task_prerun.connect
-@task_postrun.connect
-def _database_connections_tidy(task=None, **kwargs) -> None:
-    # CELERY_DB_REUSE_MAX keeps Celery's Django fixup from closing the database connection around every
-    # task (it calls close() there, whatever CONN_MAX_AGE says): a new PostgreSQL connection per task cost
-    # more CPU than the task's own queries. This does what Django does around a request instead: close a
-    # connection only when it is broken (PostgreSQL restarted: the retry then reconnects) or older than
-    # CONN_MAX_AGE. Not for a task run in-process (eager): that is inside a request, or a test's transaction.
-    if task is not None and not getattr(task.request, "is_eager", False):
-        from django.db import close_old_connections
-
-        close_old_connections()
 
 
 def load_project_dotenv() -> None:

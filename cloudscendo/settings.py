@@ -264,10 +264,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
-# A worker child keeps its database connection for this many tasks (then Celery's Django fixup closes it);
-# between them cloudscendo/celery.py closes it only when broken or older than CONN_MAX_AGE. Unset, the
-# fixup opened a new PostgreSQL connection for every task.
-CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 # A CSV import of a large catalogue runs longer than any other task.
 IMPORT_TASK_TIME_LIMIT = 1800
