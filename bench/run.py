@@ -29,7 +29,7 @@ RETIRED_TITLES = {"Emotion: local backend, face-api vs its fer fallback"}
 # Scripts whose targets' baseline is the code before the change, not an alternative in the same
 # process: run.py measures them twice, on the code at BENCH_BASELINE_REF (a worktree it makes) and on
 # this checkout, in alternating order, and fills the baseline column from the first.
-BASELINE_SCRIPTS = {"bench_capture", "bench_devserver", "bench_load"}
+BASELINE_SCRIPTS = {"bench_capture", "bench_load"}
 # The last commit before issue 15's capture-path work: what "before" means in the targets table.
 BASELINE_REF = os.environ.get("BENCH_BASELINE_REF", "6196d7b")
 BASELINE_ROUNDS = int(os.environ.get("BENCH_BASELINE_ROUNDS", "1"))

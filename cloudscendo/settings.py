@@ -54,11 +54,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before WhiteNoise's: its runserver (cloudscendo/management/commands/runserver.py) wraps WhiteNoise's.
+    "cloudscendo",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "cloudscendo",
     "accounts",
     "moods",
     "music",
