@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from music.affect import describe_song, mood_derive, path_direction
 
@@ -29,15 +30,17 @@ TEMPO_RANGE = (50.0, 200.0)  # BPM mapped onto 0..1; the hit-predictor tempos ar
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A track as the ranking sees it; a named tuple because a list build makes ~130 of them from database
+    rows (Candidate._make(row)), and a frozen dataclass's __init__ cost 0.7 ms of that (BENCHMARKS.md, bench_music)."""
+
     id: int
     valence: float  # the ranking position: features, or the mood's centre
     energy: float
     popularity: int | None
     mood: str
     artist: str
-    has_features: bool = True
+    has_features: bool = True  # SQLite answers 1 or 0: read it as a truth value, never compare it to True
     danceability: float | None = None
     acousticness: float | None = None
     instrumentalness: float | None = None

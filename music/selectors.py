@@ -25,10 +25,9 @@ _COLUMNS = ("id, pos_valence, pos_energy, popularity, mood, artist, valence IS N
             "danceability, acousticness, instrumentalness, tempo")
 
 
-def _candidates(rows) -> list[Candidate]:
-    return [Candidate(id=r[0], valence=r[1], energy=r[2], popularity=r[3], mood=r[4], artist=r[5],
-                      has_features=bool(r[6]), danceability=r[7], acousticness=r[8], instrumentalness=r[9],
-                      tempo=r[10]) for r in rows]
+def _candidates(rows, exclude: Collection[int]) -> list[Candidate]:
+    """Rows of _COLUMNS (Candidate's fields, in order) as candidates, less the excluded."""
+    return [Candidate._make(row) for row in rows if row[0] not in exclude]
 
 
 def track_candidate(track: Track) -> Candidate:
@@ -69,14 +68,22 @@ def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candi
                 found += cursor.fetchone()[0]
                 radius += 1
             rows = _nearest_in(cursor, cells, point, limit)
-    return [c for c in _candidates(rows) if c.id not in exclude]
+    return _candidates(rows, exclude)
+
+
+# The nearest rows are chosen on the covering index track_active_cell_pos alone (the inner SELECT reads no
+# table row), and only the `limit` chosen are then read from the table: sorting whole rows read for every
+# track of the square cost half of a list build (BENCHMARKS.md, bench_music). Ties in distance go to the
+# lower id, so the same catalogue always gives the same list. "active = 1", not "active": only the equality
+# lets SQLite search the index.
+_NEAREST_SQL = (f"SELECT {_COLUMNS} FROM music_track WHERE id IN (SELECT id FROM music_track "  # noqa: S608
+                "WHERE active = 1 AND cell IN ({cells}) ORDER BY {distance}, id LIMIT %s) ORDER BY {distance}, id")
+_DISTANCE_SQL = "(pos_valence - %s) * (pos_valence - %s) + (pos_energy - %s) * (pos_energy - %s)"
 
 
 def _nearest_in(cursor, cells: list[int], point: Point, limit: int) -> list[tuple]:
-    # "active = 1", not "active": only the equality lets SQLite search the (active, cell) index.
-    cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active = 1 AND cell IN "  # noqa: S608 (ints)
-                   f"({', '.join(map(str, cells))}) ORDER BY (pos_valence - %s) * (pos_valence - %s) "
-                   "+ (pos_energy - %s) * (pos_energy - %s) LIMIT %s", [point[0], point[0], point[1], point[1], limit])
+    at = [point[0], point[0], point[1], point[1]]
+    cursor.execute(_NEAREST_SQL.format(cells=", ".join(map(str, cells)), distance=_DISTANCE_SQL), [*at, limit, *at])
     return cursor.fetchall()
 
 
@@ -86,7 +93,7 @@ def _near_postgres(point: Point, count: int, exclude: Collection[int]) -> list[C
         cursor.execute(f"SELECT {_COLUMNS} FROM music_track WHERE active AND cell IS NOT NULL "  # noqa: S608
                        "ORDER BY point(pos_valence, pos_energy) <-> point(%s, %s) LIMIT %s",
                        [point[0], point[1], count + len(exclude)])
-        return [c for c in _candidates(cursor.fetchall()) if c.id not in exclude]
+        return _candidates(cursor.fetchall(), exclude)
 
 
 def track_candidates_near(*, point: Point, count: int, exclude: Collection[int] = ()) -> list[Candidate]:
