@@ -47,7 +47,7 @@ def listener_with_history() -> int:
 
 class NumpyLists:
     """The fair in-memory alternative: every active track's ranking fields in numpy arrays; per request
-    the score of music.ranking.candidate_score over all of them, the best CANDIDATES re-scored with the
+    the score of music.ranking.candidate_scores over all of them, the best CANDIDATES re-scored with the
     likes, then the artist cap. The listener's history comes from the same one-query selector as ours."""
 
     CANDIDATES = 200
