@@ -38,26 +38,32 @@ def track_candidate(track: Track) -> Candidate:
                      track.tempo)
 
 
-# How far from the point the first search box reaches: one grid cell. The 131 nearest tracks to each
-# emotion's point in the 41k hit-predictor catalogue lie within 0.020-0.038 of it (measured 2026-12-01),
-# so one box serves a list there; a sparser region doubles the box once or twice.
-FIRST_REACH = 1 / GRID
+# How far the first search box reaches from the point, per square root of the tracks it must hold:
+# 0.0035·√k is at least the distance of the k-th nearest track to each emotion's point in the 41k
+# hit-predictor catalogue for k = 91, 131 and 291 (uplift steps, match lists, "more like this" of the
+# bench's listener; measured 2026-12-01), so one box serves a list there.
+FIRST_REACH_PER_ROOT = 0.0035
 # Float error in the box's bounds is ~1e-16; the catalogue's features come in steps of 0.001.
 _ROUNDING = 1e-9
 
 
 def _near_grid(point: Point, count: int, exclude: Collection[int]) -> list[Candidate]:
     """The nearest count + len(exclude) active tracks to the point (ties to the lower id), less the
-    excluded: what the PostgreSQL path returns. SQLite searches a square box around the point, doubling
-    it until the farthest track found is nearer than the box's edge (so no nearer track lies outside it)
+    excluded: what the PostgreSQL path returns. SQLite searches a square box around the point, grown
+    until the farthest track found is nearer than the box's edge (so no nearer track lies outside it)
     or the box covers the whole catalogue."""
-    limit, reach = count + len(exclude), FIRST_REACH
+    limit = count + len(exclude)
+    reach = FIRST_REACH_PER_ROOT * math.sqrt(limit)
     with connection.cursor() as cursor:
         while True:
             rows = _nearest_in(cursor, point, reach, limit)
-            if reach >= 1 or (len(rows) == limit and _farthest(rows, point) < reach - _ROUNDING):
+            full = len(rows) == limit
+            farthest = _farthest(rows, point) if full else math.inf
+            if reach >= 1 or farthest < reach - _ROUNDING:
                 return _candidates(rows, exclude)
-            reach *= 2
+            # A full box's tracks all lie within `farthest`, so the nearest `limit` do too: a box that
+            # wide holds them (the second query is the last). A box short of tracks doubles.
+            reach = farthest + 2 * _ROUNDING if full else reach * 2
 
 
 def _farthest(rows: list[tuple], point: Point) -> float:
