@@ -62,7 +62,9 @@ class Track(models.Model):
     class Meta:
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["active", "cell"], name="track_active_cell"),
+            # The position too, so SQLite picks the nearest tracks of a square of cells from the index
+            # alone (music.selectors._NEAREST_SQL).
+            models.Index(fields=["active", "cell", "pos_valence", "pos_energy"], name="track_active_cell_pos"),
             models.Index(fields=["name", "artist"], name="track_name_artist"),
             models.Index(fields=["mood", "active"], name="track_mood"),
             models.Index(fields=["decade"], name="track_decade"),
