@@ -140,7 +140,7 @@ def runtime_note() -> str:
     manifest = faceapi.model_dir() / "face_expression_model-weights_manifest.json"
     graph = faceapi.onnx_model(faceapi.read_weights(manifest), softmax=True).SerializeToString()
     session, net = faceapi._session(graph), cv2.dnn.readNetFromONNX(np.frombuffer(graph, np.uint8))
-    face = np.random.default_rng(0).integers(0, 256, (1, 112, 112, 3)).astype(np.float32)
+    face = np.random.default_rng(0).integers(0, 256, (1, 1, 112, 112)).astype(np.float32)
     times = interleaved_ms({"onnxruntime": lambda: session.run(["output"], {"image": face}),
                             "OpenCV DNN": lambda: (net.setInput(face), net.forward())}, RUNTIME_ROUNDS)
     return ("Runtime of the rebuilt graph (expression net, one 112 px face, one thread, median of "
