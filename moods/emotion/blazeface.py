@@ -1,24 +1,30 @@
-"""Face boxes from MediaPipe's BlazeFace face detectors, run with LiteRT.
+"""Face boxes from MediaPipe's BlazeFace face detectors, run with onnxruntime and LiteRT.
 
 The trained models (face_detection_short_range.tflite and
 face_detection_full_range_sparse.tflite, Apache-2.0) ship inside the
 `mediapipe` wheel pinned in requirements-model.txt; we read those files and
 never import mediapipe (its runtime and dependencies are not installed).
 One invoke on a 128 px copy replaces the Haar cascade's image pyramid. The
-short-range model misses faces under ~20 px of its input (a face filling less
-than ~1/6 of the photo's long side); the full-range model, 3-4x the CPU, looks
-for those; a face that fills the frame gets a border and the short-range model again;
-the Haar cascade stays as the last fallback.
+short-range model, which reads every photo, runs on onnxruntime, rebuilt from
+its .tflite (tflite_onnx.py; bench_emotion's notes compare it with LiteRT); the
+full-range one, whose weights are stored sparse, runs on LiteRT. The short-range
+model misses faces under ~20 px of its input (a face filling less than ~1/6 of
+the photo's long side); the full-range model, 3-4x the CPU, looks for those; a
+face that fills the frame gets a border and the short-range model again; the
+Haar cascade stays as the last fallback.
 
 Model contract (mediapipe/modules/face_detection/face_detection_*.pbtxt, their
 SsdAnchorsCalculator and TensorsToDetectionsCalculator options): input
-[1, side, side, 3] RGB scaled to [-1, 1], the photo letterboxed; outputs one
+[1, side, side, 3] RGB scaled to [-1, 1], the photo letterboxed (our rebuilt
+graph takes the one grey channel, [1, 1, side, side]); outputs one
 row of 16 regressors per anchor (box centre offset and size, 6 key points, in
 input pixels) and one logit per anchor.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.util
 import threading
 from pathlib import Path
@@ -26,9 +32,11 @@ from typing import NamedTuple
 
 import cv2
 import numpy as np
+import onnxruntime
 from ai_edge_litert.interpreter import Interpreter
+from django.conf import settings
 
-from . import BackendUnavailable
+from . import BackendUnavailable, faceapi, tflite_onnx
 from .local import Box
 
 
@@ -49,6 +57,7 @@ NMS_OVERLAP = 0.3
 # A face that fills the frame edge to edge (a tight crop) is outside what the
 # short-range model saw in training; a grey border around it, as the Haar path does, finds it.
 RETRY_BORDER = 0.25
+CONVERTER_VERSION = 1  # part of the cache key: bump when tflite_onnx writes a different graph
 _state = threading.local()  # a LiteRT interpreter must not be invoked from two threads at once
 
 
@@ -83,10 +92,32 @@ def _runner(model: Model) -> tuple[Interpreter, int, int, int]:
     return runners[model]
 
 
+@functools.cache
+def short_range_session() -> onnxruntime.InferenceSession:
+    """The short-range model on onnxruntime, converted once per .tflite file and kept under var/blazeface/
+    (importing onnx to convert takes ~1 s). One session serves every thread: its run() is thread-safe."""
+    data = model_path(SHORT_RANGE).read_bytes()
+    key = hashlib.sha256(f"{CONVERTER_VERSION}".encode() + data).hexdigest()[:16]
+    path = Path(settings.VAR_DIR) / "blazeface" / f"{Path(SHORT_RANGE.file).stem}-{key}.onnx"
+    return faceapi.session(faceapi.cached(path, lambda: tflite_onnx.onnx_model(data).SerializeToString()))
+
+
 def load() -> None:
-    """Make this thread's interpreters now (a worker child's start), not on its first photo."""
-    for model in (SHORT_RANGE, FULL_RANGE):
-        _runner(model)
+    """Make the models now (a worker child's start), not on its first photo."""
+    short_range_session()
+    _runner(FULL_RANGE)
+
+
+def invoke(model: Model, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[anchors, 16] regressors and [anchors] logits for a letterboxed [side, side] input."""
+    if model == SHORT_RANGE:
+        regressors, logits = short_range_session().run(["regressors", "classificators"], {"image": image[None, None]})
+    else:
+        interpreter, source, regressors_at, logits_at = _runner(model)
+        interpreter.set_tensor(source, np.repeat(image[None, :, :, None], 3, axis=3))  # RGB; a grey photo is R = G = B
+        interpreter.invoke()
+        regressors, logits = interpreter.get_tensor(regressors_at), interpreter.get_tensor(logits_at)
+    return regressors[0], logits[0, :, 0]
 
 
 def anchors(model: Model) -> np.ndarray:
@@ -113,18 +144,15 @@ def find_faces(grey: np.ndarray) -> list[Box]:
 
 
 def _detect(grey: np.ndarray, model: Model, *, border: float) -> list[Box]:
-    tensor, scale, (pad_x, pad_y) = letterboxed(grey, model.side, border=border)
-    interpreter, source, regressors, logits = _runner(model)
-    interpreter.set_tensor(source, tensor)
-    interpreter.invoke()
-    boxes = decoded(interpreter.get_tensor(regressors)[0], interpreter.get_tensor(logits)[0, :, 0], ANCHORS[model])
+    image, scale, (pad_x, pad_y) = letterboxed(grey, model.side, border=border)
+    boxes = decoded(*invoke(model, image), ANCHORS[model])
     return sorted((Box(float((x - pad_x) / scale), float((y - pad_y) / scale), float(w / scale), float(h / scale))
                    for x, y, w, h in boxes),
                   key=lambda b: -b.w * b.h)
 
 
 def letterboxed(grey: np.ndarray, side: int, *, border: float) -> tuple[np.ndarray, float, tuple[float, float]]:
-    """[1, side, side, 3] in [-1, 1]: the image scaled to fit (aspect kept), centred on the
+    """[side, side] in [-1, 1]: the image scaled to fit (aspect kept), centred on the
     mean grey; and the scale and offset that map image pixels to input pixels."""
     rows, cols = grey.shape
     scale = side / (max(rows, cols) * (1 + 2 * border))
@@ -133,8 +161,7 @@ def letterboxed(grey: np.ndarray, side: int, *, border: float) -> tuple[np.ndarr
     canvas = np.full((side, side), int(small.mean()) if border else 0, np.uint8)
     left, top = (side - width) // 2, (side - height) // 2
     canvas[top:top + height, left:left + width] = small
-    tensor = np.repeat((canvas.astype(np.float32) / 127.5 - 1.0)[None, :, :, None], 3, axis=3)
-    return tensor, scale, (float(left), float(top))
+    return canvas.astype(np.float32) / 127.5 - 1.0, scale, (float(left), float(top))
 
 
 def decoded(regressors: np.ndarray, logits: np.ndarray,

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,7 +169,7 @@ def onnx_model(weights: dict[str, np.ndarray], *, softmax: bool) -> onnx.ModelPr
     return model
 
 
-def _session(model: bytes) -> onnxruntime.InferenceSession:
+def session(model: bytes) -> onnxruntime.InferenceSession:
     """One thread: a worker process reads one photo at a time, and the latency goal is per core."""
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
@@ -181,12 +182,17 @@ def converted(manifest: Path, *, softmax: bool, cache: Path) -> bytes:
     key = hashlib.sha256(f"{CONVERTER_VERSION}".encode())
     for path in [manifest, *_shards(manifest)]:
         key.update(path.read_bytes())
-    cached = cache / f"{manifest.name.split('-')[0]}-{key.hexdigest()[:16]}.onnx"
-    if cached.is_file():
-        return cached.read_bytes()
-    model = onnx_model(read_weights(manifest), softmax=softmax).SerializeToString()
-    _write_atomically(cached, model)
-    return model
+    return cached(cache / f"{manifest.name.split('-')[0]}-{key.hexdigest()[:16]}.onnx",
+                  lambda: onnx_model(read_weights(manifest), softmax=softmax).SerializeToString())
+
+
+def cached(path: Path, build: Callable[[], bytes]) -> bytes:
+    """The file's bytes when a process wrote them before, else build()'s, written there for the next one."""
+    if path.is_file():
+        return path.read_bytes()
+    data = build()
+    _write_atomically(path, data)
+    return data
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -204,7 +210,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def sessions(directory: Path | None = None) -> dict[str, onnxruntime.InferenceSession]:
     """Both nets, from the npm files, once per process; raises ModelMissing without them."""
     cache = Path(settings.VAR_DIR) / "faceapi"
-    return {net: _session(converted(path, softmax=net == "expressions", cache=cache))
+    return {net: session(converted(path, softmax=net == "expressions", cache=cache))
             for net, path in names.manifests(directory or names.model_dir()).items()}
 
 
