@@ -120,13 +120,19 @@ def latency_rows(readers: dict, targets: dict) -> list[list]:
 
 # What was tried for each time target, for the row that says it is not met.
 LATENCY_WHY = {
-    "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode; left: the landmark and expression "
-               "nets, ~2 ms each, run one after the other (reading the expression on BlazeFace's box without "
-               "the landmark step lost ~6 points on both sets)",
-    "256x256 face": "as for 640x480: the two nets are most of the time",
-    "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); the Huffman decoding of 3 MB of JPEG is the floor "
-                         "(~40 ms CPU at 1/8 here); this photo's face is small for BlazeFace short range, so the "
-                         "full-range model runs too",
+    "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode, the face-api graphs on one grey "
+               "channel with their sums fused into the convs (~19 % less CPU per net), BlazeFace's short-range model "
+               "rebuilt for onnxruntime (~1.6x less CPU than on LiteRT); not kept: face-api's tiny landmark net "
+               "(JAFFE 80.8 % vs 82.6 %), the expression crop placed from BlazeFace's six keypoints instead of the "
+               "landmark net (JAFFE 79.3-80.3 %, happy recall on faces_wild 80.0-86.7 % vs 93.3 %, even with the "
+               "geometry fitted on both sets), int8 nets (slower here: no VNNI on this CPU); left: three nets in a row "
+               "(finder, landmarks, expressions), ~2-3 ms CPU each on this CPU, and the decode",
+    "256x256 face": "as for 640x480: the three nets are most of the time (the PNG decode is ~1 ms)",
+    "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); full range before the bordered short-range retry "
+                         "(one invoke fewer for this photo's small face); not kept: decoding at 1/8 (~9 ms less) read "
+                         "JAFFE faces pasted small into a 12 MP frame worse (81.2 % -> 80.3 %, happy recall 93.5 % -> "
+                         "90.3 %); left: the Huffman decoding of 3 MB of JPEG (~40 ms CPU even at 1/8 here) and the "
+                         "full-range model on LiteRT (its weights are stored sparse, which our converter cannot read)",
 }
 
 
