@@ -1,11 +1,12 @@
 """A float TFLite model rebuilt as an ONNX graph, for MediaPipe's short-range BlazeFace.
 
-LiteRT (with its XNNPACK delegate) runs that model in ~1.6x the CPU time onnxruntime
-takes for the same graph on one thread here (bench_emotion's notes compare them),
-and the face finder runs on every photo. We read the .tflite flatbuffer with LiteRT's own schema
-module, de-quantise its float16 weights, and write each operator as its ONNX twin.
-Only the operators that model uses are known; any other raises ValueError (the
-full-range model's sparse weights, DENSIFY, are one: it stays on LiteRT).
+LiteRT (with its XNNPACK delegate) runs that model in ~1.6x the CPU time
+onnxruntime takes for the same graph on one thread here (bench_emotion's notes
+compare them), and the face finder runs on every photo. We read the .tflite
+flatbuffer with LiteRT's own schema module, de-quantise its float16 weights, and
+write each operator as its ONNX twin. Only what that model uses is known; anything
+else raises ValueError (the full-range model has fused activations and sparse
+weights, DENSIFY: it stays on LiteRT).
 
 TFLite tensors are NHWC, ONNX convs NCHW: the graph is NCHW throughout and turns
 back to NHWC only for the outputs' reshapes, so the outputs keep TFLite's order.
