@@ -121,18 +121,19 @@ def latency_rows(readers: dict, targets: dict) -> list[list]:
 # What was tried for each time target, for the row that says it is not met.
 LATENCY_WHY = {
     "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode, the face-api graphs on one grey "
-               "channel with their sums fused into the convs (~19 % less CPU per net), BlazeFace's short-range model "
-               "rebuilt for onnxruntime (~1.6x less CPU than on LiteRT); not kept: face-api's tiny landmark net "
-               "(JAFFE 80.8 % vs 82.6 %), the expression crop placed from BlazeFace's six keypoints instead of the "
+               "channel with their sums fused into the convs (~19 % less CPU per net), BlazeFace's models rebuilt "
+               "for onnxruntime (short range: ~1.6x less CPU than on LiteRT); not kept: face-api's tiny landmark "
+               "net (JAFFE 80.8 % vs 82.6 %), the expression crop placed from BlazeFace's six keypoints instead of the "
                "landmark net (JAFFE 79.3-80.3 %, happy recall on faces_wild 80.0-86.7 % vs 93.3 %, even with the "
                "geometry fitted on both sets), int8 nets (slower here: no VNNI on this CPU); left: three nets in a row "
                "(finder, landmarks, expressions), ~2-3 ms CPU each on this CPU, and the decode",
     "256x256 face": "as for 640x480: the three nets are most of the time (the PNG decode is ~1 ms)",
     "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); full range before the bordered short-range retry "
-                         "(one invoke fewer for this photo's small face); not kept: decoding at 1/8 (~9 ms less) read "
-                         "JAFFE faces pasted small into a 12 MP frame worse (81.2 % -> 80.3 %, happy recall 93.5 % -> "
-                         "90.3 %); left: the Huffman decoding of 3 MB of JPEG (~40 ms CPU even at 1/8 here) and the "
-                         "full-range model on LiteRT (its weights are stored sparse, which our converter cannot read)",
+                         "(one invoke fewer for this photo's small face); both BlazeFace models on onnxruntime (~1.4x "
+                         "less CPU for full range); not kept: decoding at 1/8 (~9 ms less) read JAFFE faces pasted "
+                         "small into a 12 MP frame worse (81.2 % -> 80.3 %, happy recall 93.5 % -> 90.3 %); left: the "
+                         "Huffman decoding of 3 MB of JPEG (~40 ms CPU even at 1/8 here), then two BlazeFace models "
+                         "(this face is too small for short range alone) and the two nets",
 }
 
 
@@ -156,24 +157,27 @@ def runtime_note() -> str:
 
 
 def blazeface_runtime_note() -> str:
-    """BlazeFace's short-range model, one 128 px input, on LiteRT (the .tflite) and on onnxruntime (our rebuild)."""
+    """BlazeFace's two models, one input each, on LiteRT (the .tflite files) and on onnxruntime (our rebuild)."""
     import numpy as np
     from ai_edge_litert.interpreter import Interpreter
 
     from moods.emotion import blazeface
 
-    interpreter = Interpreter(model_path=str(blazeface.model_path(blazeface.SHORT_RANGE)), num_threads=1)
-    interpreter.allocate_tensors()
-    image = np.random.default_rng(0).uniform(-1, 1, (128, 128)).astype(np.float32)
-    rgb, source = np.repeat(image[None, :, :, None], 3, axis=3), interpreter.get_input_details()[0]["index"]
-    session = blazeface.short_range_session()
-    times = interleaved_ms({"LiteRT": lambda: (interpreter.set_tensor(source, rgb), interpreter.invoke()),
-                            "onnxruntime": lambda: session.run(None, {"image": image[None, None]})}, RUNTIME_ROUNDS)
-    return (f"BlazeFace short range, one 128 px input, one thread, median of {RUNTIME_ROUNDS} interleaved rounds: "
-            f"LiteRT (XNNPACK) {times['LiteRT']['wall']:.2f} ms wall / {times['LiteRT']['cpu']:.2f} ms CPU, "
-            f"onnxruntime (rebuilt by moods.emotion.tflite_onnx) {times['onnxruntime']['wall']:.2f} ms / "
-            f"{times['onnxruntime']['cpu']:.2f} ms CPU: the backend uses onnxruntime (the full-range model, "
-            "stored sparse, stays on LiteRT).")
+    figures = []
+    for model in (blazeface.SHORT_RANGE, blazeface.FULL_RANGE):
+        interpreter = Interpreter(model_path=str(blazeface.model_path(model)), num_threads=1)
+        interpreter.allocate_tensors()
+        image = np.random.default_rng(0).uniform(-1, 1, (model.side, model.side)).astype(np.float32)
+        rgb, source = np.repeat(image[None, :, :, None], 3, axis=3), interpreter.get_input_details()[0]["index"]
+        session = blazeface.session(model)
+        times = interleaved_ms({"LiteRT": lambda i=interpreter, r=rgb, s=source: (i.set_tensor(s, r), i.invoke()),
+                                "onnxruntime": lambda s=session, i=image: s.run(None, {"image": i[None, None]})},
+                               RUNTIME_ROUNDS)
+        figures.append(f"{model.file} ({model.side} px): LiteRT (XNNPACK) {times['LiteRT']['wall']:.2f} ms wall / "
+                       f"{times['LiteRT']['cpu']:.2f} ms CPU, onnxruntime {times['onnxruntime']['wall']:.2f} ms / "
+                       f"{times['onnxruntime']['cpu']:.2f} ms CPU")
+    return (f"BlazeFace, one input, one thread, median of {RUNTIME_ROUNDS} interleaved rounds: " + "; ".join(figures)
+            + ": the backend uses onnxruntime, on graphs rebuilt from the .tflite files by moods.emotion.tflite_onnx.")
 
 
 def rss_mb(photo: Path, backend: str) -> float:

@@ -1,13 +1,12 @@
-"""Face boxes from MediaPipe's BlazeFace face detectors, run with onnxruntime and LiteRT.
+"""Face boxes from MediaPipe's BlazeFace face detectors, run with onnxruntime.
 
 The trained models (face_detection_short_range.tflite and
 face_detection_full_range_sparse.tflite, Apache-2.0) ship inside the
 `mediapipe` wheel pinned in requirements-model.txt; we read those files and
 never import mediapipe (its runtime and dependencies are not installed).
-One invoke on a 128 px copy replaces the Haar cascade's image pyramid. The
-short-range model, which reads every photo, runs on onnxruntime, rebuilt from
-its .tflite (tflite_onnx.py; bench_emotion's notes compare it with LiteRT); the
-full-range one, whose weights are stored sparse, runs on LiteRT. The short-range
+One invoke on a 128 px copy replaces the Haar cascade's image pyramid. Both
+models run on onnxruntime, rebuilt from their .tflite files (tflite_onnx.py;
+bench_emotion's notes compare them with LiteRT running the files). The short-range
 model misses faces under ~20 px of its input (a face filling less than ~1/6 of
 the photo's long side); the full-range model, 3-4x the CPU, looks for those; a
 face that fills the frame gets a border and the short-range model again; the
@@ -16,7 +15,7 @@ Haar cascade stays as the last fallback.
 Model contract (mediapipe/modules/face_detection/face_detection_*.pbtxt, their
 SsdAnchorsCalculator and TensorsToDetectionsCalculator options): input
 [1, side, side, 3] RGB scaled to [-1, 1], the photo letterboxed (our rebuilt
-graph takes the one grey channel, [1, 1, side, side]); outputs one
+graphs take the one grey channel, [1, 1, side, side]); outputs one
 row of 16 regressors per anchor (box centre offset and size, 6 key points, in
 input pixels) and one logit per anchor.
 """
@@ -26,14 +25,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import threading
 from pathlib import Path
 from typing import NamedTuple
 
 import cv2
 import numpy as np
 import onnxruntime
-from ai_edge_litert.interpreter import Interpreter
 from django.conf import settings
 
 from . import BackendUnavailable, faceapi, tflite_onnx
@@ -58,7 +55,6 @@ NMS_OVERLAP = 0.3
 # short-range model saw in training; a grey border around it, as the Haar path does, finds it.
 RETRY_BORDER = 0.25
 CONVERTER_VERSION = 1  # part of the cache key: bump when tflite_onnx writes a different graph
-_state = threading.local()  # a LiteRT interpreter must not be invoked from two threads at once
 
 
 def model_path(model: Model = SHORT_RANGE) -> Path:
@@ -81,42 +77,25 @@ def available() -> bool:
     return True
 
 
-def _runner(model: Model) -> tuple[Interpreter, int, int, int]:
-    """This thread's interpreter for a model (made on first use) and its input, regressor and logit indexes."""
-    runners = _state.__dict__.setdefault("runners", {})
-    if model not in runners:
-        interpreter = Interpreter(model_path=str(model_path(model)), num_threads=1)
-        interpreter.allocate_tensors()
-        outputs = sorted(interpreter.get_output_details(), key=lambda d: -d["shape"][-1])  # 16 regressors, 1 logit
-        runners[model] = (interpreter, interpreter.get_input_details()[0]["index"], *(d["index"] for d in outputs))
-    return runners[model]
-
-
 @functools.cache
-def short_range_session() -> onnxruntime.InferenceSession:
-    """The short-range model on onnxruntime, converted once per .tflite file and kept under var/blazeface/
-    (importing onnx to convert takes ~1 s). One session serves every thread: its run() is thread-safe."""
-    data = model_path(SHORT_RANGE).read_bytes()
+def session(model: Model) -> onnxruntime.InferenceSession:
+    """A model on onnxruntime, converted once per .tflite file and kept under var/blazeface/ (importing
+    onnx to convert takes ~1 s). One session serves every thread: its run() is thread-safe."""
+    data = model_path(model).read_bytes()
     key = hashlib.sha256(f"{CONVERTER_VERSION}".encode() + data).hexdigest()[:16]
-    path = Path(settings.VAR_DIR) / "blazeface" / f"{Path(SHORT_RANGE.file).stem}-{key}.onnx"
+    path = Path(settings.VAR_DIR) / "blazeface" / f"{Path(model.file).stem}-{key}.onnx"
     return faceapi.session(faceapi.cached(path, lambda: tflite_onnx.onnx_model(data).SerializeToString()))
 
 
 def load() -> None:
     """Make the models now (a worker child's start), not on its first photo."""
-    short_range_session()
-    _runner(FULL_RANGE)
+    for model in (SHORT_RANGE, FULL_RANGE):
+        session(model)
 
 
 def invoke(model: Model, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """[anchors, 16] regressors and [anchors] logits for a letterboxed [side, side] input."""
-    if model == SHORT_RANGE:
-        regressors, logits = short_range_session().run(["regressors", "classificators"], {"image": image[None, None]})
-    else:
-        interpreter, source, regressors_at, logits_at = _runner(model)
-        interpreter.set_tensor(source, np.repeat(image[None, :, :, None], 3, axis=3))  # RGB; a grey photo is R = G = B
-        interpreter.invoke()
-        regressors, logits = interpreter.get_tensor(regressors_at), interpreter.get_tensor(logits_at)
+    regressors, logits = sorted(session(model).run(None, {"image": image[None, None]}), key=lambda a: -a.shape[-1])
     return regressors[0], logits[0, :, 0]
 
 

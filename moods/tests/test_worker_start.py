@@ -10,8 +10,7 @@ from moods.emotion.local import LocalDetector
 def test_a_worker_child_loads_the_emotion_model_and_face_detectors_as_it_starts(settings, faceapi_files):
     settings.EMOTION_BACKEND = "local"
     emotion._detector.cache_clear()
-    blazeface._state.__dict__.clear()  # this thread's interpreters
-    blazeface.short_range_session.cache_clear()
+    blazeface.session.cache_clear()
 
     worker_process_init.send(sender=None)
 
@@ -19,5 +18,4 @@ def test_a_worker_child_loads_the_emotion_model_and_face_detectors_as_it_starts(
     detector = emotion.get_detector()
     assert type(detector) is LocalDetector
     assert detector.reader.front_end == "blazeface"
-    assert set(blazeface._state.runners) == {blazeface.FULL_RANGE}  # short range is on onnxruntime
-    assert blazeface.short_range_session.cache_info().currsize == 1
+    assert blazeface.session.cache_info().currsize == 2  # short range and full range
