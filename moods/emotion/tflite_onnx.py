@@ -112,8 +112,9 @@ class _Builder:
             self.conv(name, inputs, out, table)
         elif name == "MAX_POOL_2D":
             pool = _options(schema.Pool2DOptions, table)
-            if pool.Padding() != schema.Padding.VALID and self.reader.shape(inputs[0])[1] % pool.StrideH():
-                raise ValueError("MAX_POOL_2D with uneven SAME padding")
+            side, size, stride = self.reader.shape(inputs[0])[1], pool.FilterHeight(), pool.StrideH()
+            if pool.Padding() == schema.Padding.SAME and _same_pads(side, size, stride) != (0, 0):
+                raise ValueError("MAX_POOL_2D with SAME padding that pads is not supported")
             self.node("MaxPool", names[:1], out, kernel_shape=[pool.FilterHeight(), pool.FilterWidth()],
                       strides=[pool.StrideH(), pool.StrideW()])
         elif name == "PAD":
