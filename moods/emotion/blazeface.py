@@ -1,33 +1,39 @@
-"""Face boxes from MediaPipe's BlazeFace face detectors, run with LiteRT.
+"""Face boxes from MediaPipe's BlazeFace face detectors, run with onnxruntime.
 
 The trained models (face_detection_short_range.tflite and
 face_detection_full_range_sparse.tflite, Apache-2.0) ship inside the
 `mediapipe` wheel pinned in requirements-model.txt; we read those files and
 never import mediapipe (its runtime and dependencies are not installed).
-One invoke on a 128 px copy replaces the Haar cascade's image pyramid. The
-short-range model misses faces under ~20 px of its input (a face filling less
-than ~1/6 of the photo's long side); the full-range model, 3-4x the CPU, looks
-for those; the Haar cascade stays as the last fallback.
+One invoke on a 128 px copy replaces the Haar cascade's image pyramid. Both
+models run on onnxruntime, rebuilt from their .tflite files (tflite_onnx.py;
+bench_emotion's notes compare them with LiteRT running the files). The short-range
+model misses faces under ~20 px of its input (a face filling less than ~1/6 of
+the photo's long side); the full-range model, 3-4x the CPU, looks for those; a
+face that fills the frame gets a border and the short-range model again; the
+Haar cascade stays as the last fallback.
 
 Model contract (mediapipe/modules/face_detection/face_detection_*.pbtxt, their
 SsdAnchorsCalculator and TensorsToDetectionsCalculator options): input
-[1, side, side, 3] RGB scaled to [-1, 1], the photo letterboxed; outputs one
+[1, side, side, 3] RGB scaled to [-1, 1], the photo letterboxed (our rebuilt
+graphs take the one grey channel, [1, 1, side, side]); outputs one
 row of 16 regressors per anchor (box centre offset and size, 6 key points, in
 input pixels) and one logit per anchor.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.util
-import threading
 from pathlib import Path
 from typing import NamedTuple
 
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
+import onnxruntime
+from django.conf import settings
 
-from . import BackendUnavailable
+from . import BackendUnavailable, faceapi, tflite_onnx
 from .local import Box
 
 
@@ -48,7 +54,7 @@ NMS_OVERLAP = 0.3
 # A face that fills the frame edge to edge (a tight crop) is outside what the
 # short-range model saw in training; a grey border around it, as the Haar path does, finds it.
 RETRY_BORDER = 0.25
-_state = threading.local()  # a LiteRT interpreter must not be invoked from two threads at once
+CONVERTER_VERSION = 1  # part of the cache key: bump when tflite_onnx writes a different graph
 
 
 def model_path(model: Model = SHORT_RANGE) -> Path:
@@ -71,21 +77,26 @@ def available() -> bool:
     return True
 
 
-def _runner(model: Model) -> tuple[Interpreter, int, int, int]:
-    """This thread's interpreter for a model (made on first use) and its input, regressor and logit indexes."""
-    runners = _state.__dict__.setdefault("runners", {})
-    if model not in runners:
-        interpreter = Interpreter(model_path=str(model_path(model)), num_threads=1)
-        interpreter.allocate_tensors()
-        outputs = sorted(interpreter.get_output_details(), key=lambda d: -d["shape"][-1])  # 16 regressors, 1 logit
-        runners[model] = (interpreter, interpreter.get_input_details()[0]["index"], *(d["index"] for d in outputs))
-    return runners[model]
+@functools.cache
+def session(model: Model) -> onnxruntime.InferenceSession:
+    """A model on onnxruntime, converted once per .tflite file and kept under var/blazeface/ (importing
+    onnx to convert takes ~1 s). One session serves every thread: its run() is thread-safe."""
+    data = model_path(model).read_bytes()
+    key = hashlib.sha256(f"{CONVERTER_VERSION}".encode() + data).hexdigest()[:16]
+    path = Path(settings.VAR_DIR) / "blazeface" / f"{Path(model.file).stem}-{key}.onnx"
+    return faceapi.session(faceapi.cached(path, lambda: tflite_onnx.onnx_model(data).SerializeToString()))
 
 
 def load() -> None:
-    """Make this thread's interpreters now (a worker child's start), not on its first photo."""
+    """Make the models now (a worker child's start), not on its first photo."""
     for model in (SHORT_RANGE, FULL_RANGE):
-        _runner(model)
+        session(model)
+
+
+def invoke(model: Model, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[anchors, 16] regressors and [anchors] logits for a letterboxed [side, side] input."""
+    regressors, logits = sorted(session(model).run(None, {"image": image[None, None]}), key=lambda a: -a.shape[-1])
+    return regressors[0], logits[0, :, 0]
 
 
 def anchors(model: Model) -> np.ndarray:
@@ -101,25 +112,26 @@ ANCHORS = {model: anchors(model) for model in (SHORT_RANGE, FULL_RANGE)}
 
 
 def find_faces(grey: np.ndarray) -> list[Box]:
-    """Face boxes in `grey` pixels, largest first: short range, again with a border for
-    tight crops, then full range for small faces; [] when none of them finds a face."""
-    return (_detect(grey, SHORT_RANGE, border=0.0) or _detect(grey, SHORT_RANGE, border=RETRY_BORDER)
-            or _detect(grey, FULL_RANGE, border=0.0))
+    """Face boxes in `grey` pixels, largest first: short range, then full range for small
+    faces, then short range with a border for tight crops; [] when none of them finds a face."""
+    # Small faces (a phone photo of someone a few metres away) come before tight crops: on
+    # the two shared face sets 2 of 387 images need the border, and full range finds
+    # neither of them, so the order changes no reading there and spares a photo with a
+    # small face one short-range invoke.
+    return (_detect(grey, SHORT_RANGE, border=0.0) or _detect(grey, FULL_RANGE, border=0.0)
+            or _detect(grey, SHORT_RANGE, border=RETRY_BORDER))
 
 
 def _detect(grey: np.ndarray, model: Model, *, border: float) -> list[Box]:
-    tensor, scale, (pad_x, pad_y) = letterboxed(grey, model.side, border=border)
-    interpreter, source, regressors, logits = _runner(model)
-    interpreter.set_tensor(source, tensor)
-    interpreter.invoke()
-    boxes = decoded(interpreter.get_tensor(regressors)[0], interpreter.get_tensor(logits)[0, :, 0], ANCHORS[model])
+    image, scale, (pad_x, pad_y) = letterboxed(grey, model.side, border=border)
+    boxes = decoded(*invoke(model, image), ANCHORS[model])
     return sorted((Box(float((x - pad_x) / scale), float((y - pad_y) / scale), float(w / scale), float(h / scale))
                    for x, y, w, h in boxes),
                   key=lambda b: -b.w * b.h)
 
 
 def letterboxed(grey: np.ndarray, side: int, *, border: float) -> tuple[np.ndarray, float, tuple[float, float]]:
-    """[1, side, side, 3] in [-1, 1]: the image scaled to fit (aspect kept), centred on the
+    """[side, side] in [-1, 1]: the image scaled to fit (aspect kept), centred on the
     mean grey; and the scale and offset that map image pixels to input pixels."""
     rows, cols = grey.shape
     scale = side / (max(rows, cols) * (1 + 2 * border))
@@ -128,8 +140,7 @@ def letterboxed(grey: np.ndarray, side: int, *, border: float) -> tuple[np.ndarr
     canvas = np.full((side, side), int(small.mean()) if border else 0, np.uint8)
     left, top = (side - width) // 2, (side - height) // 2
     canvas[top:top + height, left:left + width] = small
-    tensor = np.repeat((canvas.astype(np.float32) / 127.5 - 1.0)[None, :, :, None], 3, axis=3)
-    return tensor, scale, (float(left), float(top))
+    return canvas.astype(np.float32) / 127.5 - 1.0, scale, (float(left), float(top))
 
 
 def decoded(regressors: np.ndarray, logits: np.ndarray,

@@ -116,8 +116,10 @@ def _decode(image: bytes) -> tuple[np.ndarray, tuple[int, int]]:
     if pil.format == "JPEG":  # luma only (no chroma upsampling or colour conversion), DCT-domain 1/2..1/8
         pil.draft("L", (int(full[0] * scale), int(full[1] * scale)))
     orientation = pil.getexif().get(EXIF_ORIENTATION, 1)
-    pil = ImageOps.exif_transpose(pil)  # phones store portraits sideways + a tag
-    return np.asarray(pil.convert("L")), (full[::-1] if orientation in (5, 6, 7, 8) else full)
+    if orientation != 1:  # phones store portraits sideways + a tag; exif_transpose copies even when upright
+        pil = ImageOps.exif_transpose(pil)
+    grey = np.asarray(pil if pil.mode == "L" else pil.convert("L"))
+    return grey, (full[::-1] if orientation in (5, 6, 7, 8) else full)
 
 
 def find_faces(grey: np.ndarray) -> list[Box]:

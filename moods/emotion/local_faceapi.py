@@ -43,7 +43,7 @@ def face_crop(grey: np.ndarray, box: Box) -> tuple[np.ndarray, Box]:
 
 
 def net_input(crop: np.ndarray) -> np.ndarray:
-    """[112, 112, 3] float32 as face-api's NetInput.toBatchTensor(112, true) makes it from a tensor:
+    """[112, 112] float32 grey as face-api's NetInput.toBatchTensor(112, true) makes it from a tensor:
     padded with black to a centred square (padToSquare: round(diff / 2) after, the rest
     before), then tf.image.resizeBilinear without corner alignment or half-pixel centres."""
     height, width = crop.shape
@@ -54,8 +54,7 @@ def net_input(crop: np.ndarray) -> np.ndarray:
     after = round(diff / 2)
     pads = ((0, 0), (diff - after, after)) if height > width else ((diff - after, after), (0, 0))
     square = np.pad(crop.astype(np.float32), pads)
-    grey = _tf_resize_bilinear(square) if square.shape[0] != faceapi.SIDE else square
-    return np.repeat(grey[..., None], 3, axis=-1)  # the nets want RGB; a grey photo is R = G = B
+    return _tf_resize_bilinear(square) if square.shape[0] != faceapi.SIDE else square
 
 
 def _tf_resize_bilinear(square: np.ndarray) -> np.ndarray:

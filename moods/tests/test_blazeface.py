@@ -32,23 +32,28 @@ def test_a_tight_wild_crop_is_found_with_the_border_retry(shared_data):
     grey = _grey((shared_data / "faces_wild/angry/Tommy_Haas_0006.jpg").read_bytes())
 
     first_try = blazeface._detect(grey, blazeface.SHORT_RANGE, border=0.0)
+    full_range = blazeface._detect(grey, blazeface.FULL_RANGE, border=0.0)
     faces = blazeface.find_faces(grey)
 
-    assert first_try == []
+    assert first_try == full_range == []
     assert len(faces) == 1
     assert faces[0].w > 0.3 * grey.shape[1]
 
 
-def test_a_small_face_is_left_to_the_full_range_model():
+def test_a_small_face_is_left_to_the_full_range_model(monkeypatch):
     # the astronaut at 1/5 of a 1000 px canvas: ~10 px of the short-range model's 128 px input
     canvas = Image.new("RGB", (1000, 750), (120, 120, 120))
     canvas.paste(astronaut().resize((400, 400)), (300, 200))
     grey = _grey(encoded(canvas, quality=90))
 
     short = blazeface._detect(grey, blazeface.SHORT_RANGE, border=0.0)
+    detect, tries = blazeface._detect, []
+    monkeypatch.setattr(blazeface, "_detect", lambda grey, model, *, border: tries.append((model, border))
+                        or detect(grey, model, border=border))
     faces = blazeface.find_faces(grey)
 
     assert short == []
+    assert tries == [(blazeface.SHORT_RANGE, 0.0), (blazeface.FULL_RANGE, 0.0)]  # no bordered retry first
     assert len(faces) == 1
     x, y = _centre(faces[0])
     assert 300 < x < 700 and 200 < y < 600  # inside the pasted photo

@@ -20,7 +20,9 @@ TOLERANCE = 1e-4  # float32 through ~40 layers in two runtimes; the readings dif
 
 
 def _node_reference(inputs: np.ndarray) -> dict[str, np.ndarray]:
-    request = json.dumps({"faces": inputs.reshape(len(inputs), -1).tolist()})
+    """face-api's outputs for our grey net inputs, given to it as RGB (R = G = B) as a browser would."""
+    rgb = np.repeat(inputs[..., None], 3, axis=-1)
+    request = json.dumps({"faces": rgb.reshape(len(rgb), -1).tolist()})
     done = subprocess.run(["node", str(REFERENCE)], input=request, capture_output=True, text=True, check=True,
                           cwd=settings.BASE_DIR, timeout=120)
     return {net: np.array(values, np.float32) for net, values in json.loads(done.stdout).items()}

@@ -10,7 +10,7 @@ from moods.emotion.local import LocalDetector
 def test_a_worker_child_loads_the_emotion_model_and_face_detectors_as_it_starts(settings, faceapi_files):
     settings.EMOTION_BACKEND = "local"
     emotion._detector.cache_clear()
-    blazeface._state.__dict__.clear()  # this thread's interpreters
+    blazeface.session.cache_clear()
 
     worker_process_init.send(sender=None)
 
@@ -18,4 +18,4 @@ def test_a_worker_child_loads_the_emotion_model_and_face_detectors_as_it_starts(
     detector = emotion.get_detector()
     assert type(detector) is LocalDetector
     assert detector.reader.front_end == "blazeface"
-    assert set(blazeface._state.runners) == {blazeface.SHORT_RANGE, blazeface.FULL_RANGE}
+    assert blazeface.session.cache_info().currsize == 2  # short range and full range
