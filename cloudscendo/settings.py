@@ -462,6 +462,9 @@ CELERY_BEAT_SCHEDULE["queue-metrics"] = {"task": "cloudscendo.tasks.queue_metric
 
 # Transient backend errors retry after 5, 10, 20... s (random jitter below that), capped at 300 s,
 # which stays under the broker's visibility_timeout above.
+# The longest a status request waits for its capture to end (?wait=, a long poll): under gunicorn's
+# timeout (gunicorn.conf.py, 30 s) and the 60 s idle timeout of nginx and AWS load balancers.
+CAPTURE_STATUS_MAX_WAIT = env_int("CAPTURE_STATUS_MAX_WAIT", 25, minimum=0)
 CAPTURE_RETRY_BACKOFF_SECONDS = env_int("CAPTURE_RETRY_BACKOFF_SECONDS", 5, minimum=1)
 CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
 CELERY_BEAT_SCHEDULE["accounts-guests-sweep"] = {"task": "accounts.tasks.guests_sweep_task", "schedule": 600.0}
