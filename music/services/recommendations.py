@@ -44,7 +44,7 @@ def capture_first_list(*, capture: MoodCapture) -> Callable[[], None]:
         picks = selectors.recommendations_compute(request)
     except DatabaseError:
         raise
-    except Exception:  # noqa: BLE001 - any other failure is a bug in ranking: it must not lose the reading
+    except Exception:  # any other failure is a bug in ranking: it must not lose the reading
         logger.exception("first list of capture %s: ranking failed, stored as failed", capture.id)
         playlist.status, playlist.error, picks = Status.FAILED, GAVE_UP_MESSAGE, []
 
