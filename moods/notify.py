@@ -54,31 +54,32 @@ def capture_ended_publish(capture_id: int) -> None:
 class _Sleeper:
     """The waiter without Redis: it sleeps a little and lets the caller look again."""
 
-    def wait(self, seconds: float) -> None:
+    def wait(self, seconds: float) -> bool:
         time.sleep(min(seconds, RECHECK_SECONDS))
+        return False
 
 
 class _Subscriber:
     def __init__(self, pubsub) -> None:
         self._pubsub = pubsub
 
-    def wait(self, seconds: float) -> None:
-        """Return once the capture's end is published, or after `seconds`; Redis failing, after a short sleep."""
+    def wait(self, seconds: float) -> bool:
+        """True once the capture's end is published; False after `seconds`, or after a short sleep if Redis fails."""
         deadline = time.monotonic() + seconds
         try:
             while (left := deadline - time.monotonic()) > 0:
-                message = self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-                if message is not None:
-                    return
+                if self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left) is not None:
+                    return True
         except REDIS_DOWN as error:
             logger.warning("waiting on a capture: Redis failed (%s), re-checking instead", error)
-            _Sleeper().wait(left)
+            return _Sleeper().wait(left)
+        return False
 
 
 @contextlib.contextmanager
 def capture_ended_subscription(capture_id: int) -> Iterator[_Sleeper | _Subscriber]:
-    """A waiter whose wait(seconds) returns when this capture's end is published (or at the latest after seconds;
-    without Redis, after RECHECK_SECONDS). Subscribe before reading the capture, so no end falls between."""
+    """A waiter whose wait(seconds) returns True when this capture's end is published, else False after `seconds`
+    (without Redis, after RECHECK_SECONDS at most). Enter it before reading the capture, so no end falls between."""
     client = _client()
     pubsub = None
     if client is not None:
