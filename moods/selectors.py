@@ -27,12 +27,13 @@ def capture_get(*, user: User, capture_id: int) -> MoodCapture:
 def capture_get_ended(*, user: User, capture_id: int, wait: float) -> MoodCapture:
     """The user's capture once it is no longer pending, or as it is after `wait` seconds (a long poll);
     Http404 as capture_get."""
-    capture = capture_get(user=user, capture_id=capture_id)
-    if capture.status not in PENDING or wait <= 0:
-        return capture
+    if wait <= 0:
+        return capture_get(user=user, capture_id=capture_id)
     deadline = time.monotonic() + wait
-    with notify.capture_ended_subscription(capture.id) as ended:
-        capture.refresh_from_db()  # after subscribing: an end published before it is seen here
+    # Subscribed before the read: an end published between the two is not missed. The page asks
+    # only while its capture is pending, so the subscription is rarely wasted.
+    with notify.capture_ended_subscription(capture_id) as ended:
+        capture = capture_get(user=user, capture_id=capture_id)
         while capture.status in PENDING and (left := deadline - time.monotonic()) > 0:
             ended.wait(left)
             capture.refresh_from_db()
