@@ -84,7 +84,10 @@ class RegisterView(_AnonymousView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _refuse_as_throttled(services.sign_up_throttled, ip=client_ip(request))
-        user = services.user_sign_up(form=serializer.validated_data["form"])
+        try:
+            user = services.user_sign_up(form=serializer.validated_data["form"])
+        except services.NameTaken as error:
+            raise serializers.ValidationError({"username": [str(error)]}) from None
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

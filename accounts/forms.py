@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 
 from accounts import services, validators
 from accounts.models import User
@@ -15,8 +15,25 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-# Says what is true: a completed password reset lifts the lock (accounts.services.user_password_changed).
-LOCKED = "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password."
+# Each says what is true: a completed password reset lifts an account's lock
+# (accounts.services.user_password_changed), not an address's.
+LOCKED_ACCOUNT = "Too many failed log-ins. Wait %(minutes)d minutes, or reset your password."
+LOCKED_ADDRESS = "Too many failed log-ins from your network. Wait %(minutes)d minutes, then try again."
+
+
+def locked_error(error: services.LoginLocked) -> forms.ValidationError:
+    return forms.ValidationError(LOCKED_ACCOUNT if error.account else LOCKED_ADDRESS, code="locked",
+                                 params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60})
+
+
+def password_confirmed(*, user: User, password: str, ip: str) -> bool:
+    """Check the signed-in user's password under the log-in lock-out, so a stolen session cannot guess it
+    without limit; raises the locked ValidationError while locked out."""
+    try:
+        return bool(services.login_throttled(username=user.get_username(), ip=ip,
+                                             check=lambda: user.check_password(password) or None))
+    except services.LoginLocked as error:
+        raise locked_error(error) from None
 
 
 class ThrottledLogInMixin:
@@ -35,9 +52,8 @@ class ThrottledLogInMixin:
         try:
             cleaned = services.login_throttled(username=self.data.get("username", ""), ip=client_ip(self.request),
                                                check=check)
-        except services.LoginLocked:
-            raise forms.ValidationError(LOCKED, code="locked",
-                                        params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}) from None
+        except services.LoginLocked as error:
+            raise locked_error(error) from None
         if refused:
             raise refused[0]
         return cleaned
@@ -85,12 +101,26 @@ class AccountDeleteForm(forms.Form):
         label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, ip: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.ip = user, ip
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirmed(user=self.user, password=password, ip=self.ip):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked under the log-in lock-out."""
+
+    def __init__(self, *args, ip: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirmed(user=self.user, password=old_password, ip=self.ip):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

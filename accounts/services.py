@@ -2,13 +2,14 @@
 
 import datetime
 import secrets
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -49,9 +50,27 @@ def demo_user_ensure(*, username: str, password_file: Path, curator: bool = Fals
     return password
 
 
+class NameTaken(Exception):
+    """The name or e-mail address was taken between the form's check and the save (two sign-ups at once)."""
+
+
+NAME_TAKEN_MESSAGE = "That user name or e-mail address was just taken. Please choose another."
+
+
 def user_sign_up(*, form) -> User:
-    """Create the account a valid SignUpForm describes; return it."""
-    return form.save()
+    """Create the account a valid SignUpForm describes; return it. Raises NameTaken if another took it first."""
+    return _account_save(form.save(commit=False))
+
+
+def _account_save(user: User) -> User:
+    # The form checked the name and address, but a parallel sign-up can take them before this save: the
+    # database's case-insensitive unique constraints refuse the second one, which the user hears about.
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise NameTaken(NAME_TAKEN_MESSAGE) from None
+    return user
 
 
 def api_token_create(*, user: User) -> str:
@@ -114,8 +133,7 @@ def guest_sign_up(*, guest: User, form) -> User:
     """Turn a trial into an account from a valid SignUpForm bound to the guest: its readings stay."""
     user = form.save(commit=False)
     user.is_guest = False
-    user.save()
-    return user
+    return _account_save(user)
 
 
 def guests_expired_delete(*, now: datetime.datetime | None = None) -> int:
@@ -136,7 +154,15 @@ def user_delete(*, user: User) -> None:
 
 
 class LoginLocked(Exception):
-    """Too many log-ins for this account or address: no password was checked."""
+    """Too many log-ins for this account or address: no password was checked.
+
+    `account` says whether the account's counter tripped (a password reset lifts that one) rather than
+    only the address's (which a reset does not lift).
+    """
+
+    def __init__(self, *, account: bool):
+        super().__init__("account locked" if account else "address locked")
+        self.account = account
 
 
 def login_throttled(*, username: str, ip: str, check: Callable[[], Checked | None]) -> Checked | None:
@@ -151,7 +177,7 @@ def login_throttled(*, username: str, ip: str, check: Callable[[], Checked | Non
     account_ok = throttle.hit(account, limit=settings.LOGIN_FAILURES_PER_ACCOUNT, window=window)
     address_ok = throttle.hit(address, limit=settings.LOGIN_FAILURES_PER_IP, window=window)
     if not (account_ok and address_ok):
-        raise LoginLocked
+        raise LoginLocked(account=not account_ok)
     result = check()
     if result is not None:
         throttle.forget(account)  # a good log-in forgets the account's failures...
@@ -160,8 +186,10 @@ def login_throttled(*, username: str, ip: str, check: Callable[[], Checked | Non
 
 
 def _login_counters(*, username: str, ip: str) -> tuple[str, str]:
-    # Case and surrounding spaces must not give an attacker fresh counters for the same account.
-    return throttle.key("login-account", username.strip().lower()), throttle.key("login-ip", ip)
+    # Case, surrounding spaces and compatibility look-alikes (fullwidth letters, which the log-in
+    # form's NFKC folds into the same account) must not give an attacker fresh counters for one account.
+    name = unicodedata.normalize("NFKC", username).strip().casefold()
+    return throttle.key("login-account", name), throttle.key("login-ip", ip)
 
 
 def login_lock_lift(*, user: User) -> None:

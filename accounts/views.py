@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,10 +7,11 @@ from django.contrib.auth.views import LogoutView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.forms import AccountDeleteForm, ProfileForm, SignUpForm, client_ip
+from accounts.forms import AccountDeleteForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm, client_ip
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +27,11 @@ def signup(request):
         except services.Refused as error:
             form.add_error(None, str(error))
             return render(request, "accounts/signup.html", {"form": form, "guest": guest}, status=429)
-        user = services.guest_sign_up(guest=guest, form=form) if guest else services.user_sign_up(form=form)
+        try:
+            user = services.guest_sign_up(guest=guest, form=form) if guest else services.user_sign_up(form=form)
+        except services.NameTaken as error:
+            form.add_error(None, str(error))
+            return render(request, "accounts/signup.html", {"form": form, "guest": guest}, status=409)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session.set_expiry(None)  # the trial's short session becomes an ordinary one
         kept = " Your readings from the trial are kept." if guest else ""
@@ -105,7 +110,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """A changed password also revokes every API token issued under the old one."""
+    """A changed password also revokes every API token issued under the old one; the old password is
+    checked under the log-in lock-out."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
+
+
+class AdminPasswordChangeView(PasswordChangeView):
+    """The admin's "change my password", under the same lock-out: Django's own checks the old password
+    without one. Served at the admin's URL (cloudscendo/urls.py), behind the admin's staff check; it ends on
+    the admin's "done" page."""
+
+    success_url = reverse_lazy("admin:password_change_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -116,7 +138,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST or None, user=request.user, ip=client_ip(request))
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

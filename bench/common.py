@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tree whose code is measured: this checkout, or the baseline's worktree that bench/run.py makes
+# to measure the code before a change with the same script (BENCH_CODE names it).
+CODE = Path(os.environ.get("BENCH_CODE") or ROOT)
 SHARED_DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
@@ -20,7 +23,7 @@ def django_setup(database_url: str | None = None) -> Path:
     os.environ["MEDIA_ROOT"] = str(scratch / "media")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudscendo.settings")
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(CODE))
     import django
     from django.core.management import call_command
 

@@ -16,6 +16,8 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import targets
@@ -24,6 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Sections an older script wrote under a title it no longer uses, before sections named their
 # script: dropped, not kept stale (a section naming its script goes whenever that script runs).
 RETIRED_TITLES = {"Emotion: local backend, face-api vs its fer fallback"}
+# Scripts whose targets' baseline is the code before the change, not an alternative in the same
+# process: run.py measures them twice, on the code at BENCH_BASELINE_REF (a worktree it makes) and on
+# this checkout, in alternating order, and fills the baseline column from the first.
+BASELINE_SCRIPTS = {"bench_capture", "bench_load"}
+# The last commit before issue 15's capture-path work: what "before" means in the targets table.
+BASELINE_REF = os.environ.get("BENCH_BASELINE_REF", "6196d7b")
+BASELINE_ROUNDS = int(os.environ.get("BENCH_BASELINE_ROUNDS", "1"))
 
 
 def machine() -> str:
@@ -34,13 +43,48 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}; Python {platform.python_version()}")
 
 
-def run(script: Path) -> dict:
-    print(f"== {script.name}", flush=True)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, check=False)
+def run(script: Path, code: Path | None = None) -> dict:
+    """One script's report; code: the tree to measure with it (bench/common.py's BENCH_CODE), else this one."""
+    print(f"== {script.name}" + (f" on {code}" if code else ""), flush=True)
+    env = {**os.environ, **({"BENCH_CODE": str(code)} if code else {})}
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=False)
     sys.stderr.write(result.stderr[-4000:])
     if result.returncode != 0:
         return {"title": script.stem, "columns": ["error"], "rows": [[f"exit {result.returncode}"]], "notes": []}
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def baseline_tree():
+    """A detached worktree of BASELINE_REF beside this checkout's node_modules, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="cloudscendo-baseline-")) / "code"
+    subprocess.run(["git", "worktree", "add", "-q", "--detach", str(folder), BASELINE_REF], cwd=ROOT, check=True)
+    try:
+        if (ROOT / "node_modules").exists():
+            (folder / "node_modules").symlink_to((ROOT / "node_modules").resolve())
+        yield folder
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
+        folder.parent.rmdir()
+
+
+def run_against_baseline(script: Path, tree: Path) -> dict:
+    """The script on the baseline's code and on ours, in turns (the first to go alternates each round);
+    ours' report, with each target's baseline the median round's measurement on the baseline's code."""
+    ours, before = [], []
+    for round_ in range(BASELINE_ROUNDS):
+        turns = [(before, tree), (ours, None)]
+        for reports, code in turns if round_ % 2 == 0 else turns[::-1]:
+            reports.append(run(script, code))
+    report = ours[len(ours) // 2]
+    base = before[len(before) // 2]
+    for key, found in report.get("targets", {}).items():
+        found["baseline"] = base.get("targets", {}).get(key, {}).get("measured", "not measured (the script failed)")
+    report.setdefault("notes", []).append(
+        f"Baseline: the same script run on the code at commit {BASELINE_REF} (BENCH_BASELINE_REF), in turns with "
+        f"this checkout ({BASELINE_ROUNDS} round(s) each); the targets table's baseline column shows its figures.")
+    return report
 
 
 def table(report: dict, when: str) -> list[str]:
@@ -103,7 +147,11 @@ def targets_section(reports: list[dict], old: list[str], now: str) -> list[str]:
 def main() -> None:
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     only = sys.argv[1:]
-    reports = [run(script) | {"script": script.stem} for script in scripts if not only or script.stem in only]
+    chosen = [script for script in scripts if not only or script.stem in only]
+    reports = [run(script) | {"script": script.stem} for script in chosen if script.stem not in BASELINE_SCRIPTS]
+    if against := [script for script in chosen if script.stem in BASELINE_SCRIPTS]:
+        with baseline_tree() as tree:
+            reports += [run_against_baseline(script, tree) | {"script": script.stem} for script in against]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     path = ROOT / "BENCHMARKS.md"
     old = kept_sections(path)

@@ -6,12 +6,17 @@ down each of those calls raised, and log-in, the API token and every throttled A
 table, shared by every process like Redis is), until Redis answers again.
 """
 
+import base64
 import logging
+import pickle
 import threading
 from time import monotonic
 
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connections, router, transaction
+from django.utils.timezone import now as tz_now
 from redis import exceptions as redis_errors
 
 logger = logging.getLogger(__name__)
@@ -62,3 +67,37 @@ def _operation(name: str):
 
 for _name in _OPERATIONS:
     setattr(FailoverRedisCache, _name, _operation(_name))
+
+
+class CounterDatabaseCache(DatabaseCache):
+    """Django's database cache, whose incr and decr keep a counter's expiry and cannot lose a count.
+
+    The base incr is a get then a set, and set gives the key the default timeout (300 s): on the
+    fallback every throttle window would have become five minutes from the last attempt (an hour's
+    limit twelve times looser, the log-in lock-out a third of its length), and two parallel
+    attempts could both read the same count. Here the row is locked (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's transactions take the write lock when they begin, see settings) and only
+    its value is written.
+    """
+
+    def incr(self, key, delta=1, version=None):
+        cache_key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table, value_column, key_column = quote(self._table), quote("value"), quote("cache_key")
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        # Only quoted names of Django's own cache table are formatted into the SQL; values are parameters.
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {value_column} FROM {table} WHERE {key_column} = %s "  # noqa: S608
+                           f"AND {quote('expires')} > %s{lock}", [cache_key, now])
+            row = cursor.fetchone()
+            if row is None:
+                raise ValueError(f"Key '{key}' not found")
+            # The table holds only what this cache wrote, pickled as Django's database cache does.
+            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode())) + delta  # noqa: S301
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(f"UPDATE {table} SET {value_column} = %s WHERE {key_column} = %s",  # noqa: S608
+                           [encoded, cache_key])
+        return value

@@ -54,11 +54,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before WhiteNoise's: its runserver (cloudscendo/management/commands/runserver.py) wraps WhiteNoise's.
+    "cloudscendo",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "cloudscendo",
     "accounts",
     "moods",
     "music",
@@ -387,8 +388,11 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
 CACHES = {"default": {"BACKEND": "cloudscendo.cache.FailoverRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}} if CACHE_URL
           else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-          # Created by cloudscendo's migration 0002 (and by the test runner for test databases).
-          "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cloudscendo_cache"}}
+          # Created by cloudscendo's migration 0002 (and by the test runner for test databases). The
+          # cull only drops expired rows under MAX_ENTRIES: at Django's 300, anyone making many counters
+          # (log-ins with random names) would have culled other people's lock-outs.
+          "fallback": {"BACKEND": "cloudscendo.cache.CounterDatabaseCache", "LOCATION": "cloudscendo_cache",
+                       "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 
 # --- E-mail, REST, logging -----------------------------------------------------------
@@ -459,9 +463,12 @@ OTEL_EXPORTER_OTLP_ENDPOINT = _endpoint("OTEL_EXPORTER_OTLP_ENDPOINT")
 METRICS_BACKEND = env_choice("METRICS_BACKEND", ("none", "cloudwatch"), "none")
 if METRICS_BACKEND == "cloudwatch":
     _aws_region("when METRICS_BACKEND=cloudwatch")
-# Expires before the next run: a backlog of the celery queue must not pile up stale gauges.
-CELERY_BEAT_SCHEDULE["queue-metrics"] = {"task": "cloudscendo.tasks.queue_metrics_publish_task", "schedule": 60.0,
-                                         "options": {"expires": 55}}
+# Read from the Redis broker only (cloudscendo.selectors.queues_backlog): on RabbitMQ the task would fail
+# every minute, and RabbitMQ publishes its own queue metrics. Expires before the next run: a backlog of the
+# celery queue must not pile up stale gauges.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULE["queue-metrics"] = {"task": "cloudscendo.tasks.queue_metrics_publish_task",
+                                             "schedule": 60.0, "options": {"expires": 55}}
 
 
 # --- Moods: capture analysis retries and the stuck-capture sweeper --------------

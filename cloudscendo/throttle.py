@@ -46,10 +46,6 @@ def forget(counter: str) -> None:
     cache.delete(counter)
 
 
-def count(counter: str) -> int:
-    return cache.get(counter, 0)
-
-
 class CacheRateThrottle(BaseThrottle):
     """A DRF throttle on `hit()`: subclasses name the scope, the rate and whose attempts count."""
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import AdminPasswordChangeView
 from cloudscendo.health import livez, readyz
 from moods.views import home
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("", include("music.urls")),
+    # Before the admin's own: its password change must check the old password under the log-in lock-out.
+    path("admin/password_change/", admin.site.admin_view(AdminPasswordChangeView.as_view()),
+         name="admin_password_change"),
     path("admin/", admin.site.urls),
     path("livez", livez, name="livez"),
     path("readyz", readyz, name="readyz"),

@@ -25,7 +25,14 @@ MAX_SESSION_SECONDS = 24 * 3600
 
 
 class DeviceReadingRejected(ValueError):
-    """The posted reading is not one we can store; the message says what is wrong, for the listener's developer."""
+    """The posted reading is not one we can store; the message says what is wrong, for the listener's developer.
+
+    `field` names the part of the body at fault (the API reports the error under it), or "" for the whole body.
+    """
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,15 @@ def device_reading_parse(body, *, live: bool) -> DeviceReading:
         raise DeviceReadingRejected("Send a JSON object.")
     if "image" in body or "photo" in body:
         raise DeviceReadingRejected("A device reading carries scores and boxes only, never a photo.")
-    model = _model_parse(body.get("model"))
+    model = _field_parse("model", _model_parse, body.get("model"))
     if live:
-        return DeviceReading(model=model, faces=(), timeline=_timeline_parse(body.get("timeline")))
-    return DeviceReading(model=model, faces=_faces_parse(body.get("faces")))
+        return DeviceReading(model=model, faces=(), timeline=_field_parse("timeline", _timeline_parse,
+                                                                          body.get("timeline")))
+    return DeviceReading(model=model, faces=_field_parse("faces", _faces_parse, body.get("faces")))
+
+
+def _field_parse(field: str, parse, value):
+    try:
+        return parse(value)
+    except DeviceReadingRejected as error:
+        raise DeviceReadingRejected(str(error), field=field) from None

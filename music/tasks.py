@@ -11,7 +11,7 @@ from music.videos import BackendUnavailable as VideosUnavailable
 
 RETRY = {"acks_late": True, "ignore_result": True, "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 6}
 # A lost database connection (PostgreSQL restarting or failing over) is transient: the retry
-# reconnects (Celery's Django fixup closes an unusable connection before each task). A row
+# reconnects (cloudscendo/celery.py closes an unusable connection before each task). A row
 # claimed before the loss stays in progress and is left to its sweeper. Every task retries it.
 DATABASE_LOST = (OperationalError, InterfaceError)
 # The sweepers are idempotent (compare-and-swap resets), so a retry is safe; the next beat sweeps anyway.

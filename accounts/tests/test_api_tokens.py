@@ -98,13 +98,13 @@ def test_a_password_set_in_the_admin_revokes_every_token(client):
 
 
 def test_a_password_changed_where_no_service_hears_of_it_still_ends_every_token(client):
-    # The admin's own "change my password" form and `manage.py changepassword` call no service of ours.
-    user = UserFactory(is_staff=True, is_superuser=True)
+    # The admin's page that sets a user's password and `manage.py changepassword` call no service of ours.
+    admin_user, user = UserFactory(is_staff=True, is_superuser=True), UserFactory()
     key = services.api_token_create(user=user)
-    client.force_login(user)
+    client.force_login(admin_user)
 
-    response = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                                       "new_password2": NEW_PASSWORD})
+    response = client.post(f"/admin/accounts/user/{user.pk}/password/", {
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
 
     assert response.status_code == 302
     assert _as(key).get("/api/me/").json() == EXPIRED

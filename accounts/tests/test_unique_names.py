@@ -86,3 +86,38 @@ def test_the_database_refuses_a_second_account_with_the_same_name_in_another_cas
         User.objects.create(username="ROOT", email="else@example.com")
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="else", email="Root@Example.com")
+
+
+def _taken_after_the_check(monkeypatch):
+    # Two sign-ups at once: the other one saves "Root" between this form's check and its save.
+    from accounts import services
+
+    save = services._account_save
+
+    def racing(user):
+        UserFactory(username="ROOT", email="first@example.com")
+        return save(user)
+
+    monkeypatch.setattr(services, "_account_save", racing)
+
+
+def test_a_sign_up_that_loses_a_race_for_the_name_is_told_so_and_saves_nothing(client, monkeypatch):
+    _taken_after_the_check(monkeypatch)
+
+    response = _sign_up(client, "root", "second@example.com")
+
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "That user name or e-mail address was just taken. Please choose another."]
+    assert list(User.objects.values_list("username", flat=True)) == ["ROOT"]
+
+
+def test_an_api_register_that_loses_the_race_answers_400(monkeypatch):
+    _taken_after_the_check(monkeypatch)
+
+    response = APIClient().post("/api/auth/register/", {"username": "root", "email": "second@example.com",
+                                                         "password": PASSWORD}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "just taken" in str(response.json())
+    assert list(User.objects.values_list("username", flat=True)) == ["ROOT"]

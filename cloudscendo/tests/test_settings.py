@@ -103,3 +103,14 @@ def test_check_deploy_is_clean_with_the_env_file_make_run_prod_writes(tmp_path):
     # then nothing is reported
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_queue_metrics_are_scheduled_only_on_a_redis_broker():
+    # They read the broker's Redis lists: on RabbitMQ the task would fail every minute.
+    show = "from django.conf import settings; print(sorted(settings.CELERY_BEAT_SCHEDULE))"
+    on_rabbit = _django("shell", "-c", show, CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//")
+    on_redis = _django("shell", "-c", show, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+
+    assert on_rabbit.returncode == 0, on_rabbit.stderr
+    assert "'queue-metrics'" not in on_rabbit.stdout and "'moods-requeue-stuck-captures'" in on_rabbit.stdout
+    assert "'queue-metrics'" in on_redis.stdout

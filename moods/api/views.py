@@ -9,6 +9,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cloudscendo.api_errors import error_responses
@@ -77,7 +78,7 @@ class DeviceCaptureView(APIView):
         try:
             reading = device.device_reading_parse(request.data, live=self.live)
         except device.DeviceReadingRejected as error:
-            raise ValidationError({"timeline" if self.live else "faces": [str(error)]}) from None
+            raise ValidationError({error.field or api_settings.NON_FIELD_ERRORS_KEY: [str(error)]}) from None
         capture = services.capture_create_from_device(user=request.user, reading=reading)
         body = serializers.CaptureSerializer(capture, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

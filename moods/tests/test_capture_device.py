@@ -189,6 +189,11 @@ def test_the_api_saves_a_device_reading_and_a_live_session_done_at_once(api_clie
      "faces", "faces[0].scores: the FEAR score must be a number from 0 to 100, or null."),
     ("/api/captures/live/", {"model": MODEL, "timeline": [{"t": 1, "scores": [10, 10, 10, None, 10, 10, 10, 10]}]},
      "timeline", "timeline[0].scores: the scores must add up to 100 (±1); these add up to 70.00."),
+    # Errors outside the faces or the timeline are reported where they are, not under "faces".
+    ("/api/captures/device/", {"model": "some-other-net", "faces": []}, "model",
+     "model: must be one of: " + "; ".join(DEVICE_MODELS) + "."),
+    ("/api/captures/device/", {"model": MODEL, "faces": [], "photo": "data:image/jpeg;base64,AAAA"},
+     "non_field_errors", "A device reading carries scores and boxes only, never a photo."),
 ])
 def test_the_api_refuses_device_scores_that_are_not_one_reading_with_a_clear_400(api_client, url, body, field,
                                                                                  message):
