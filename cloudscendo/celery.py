@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, worker_process_init
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_init
 
 from cloudscendo import logs  # noqa: F401 - connects the signals that carry the request id into tasks
 from cloudscendo.env import load_dotenv
@@ -31,6 +31,20 @@ def _emotion_model_load(**kwargs) -> None:
     from moods.services import emotion_detector_load
 
     emotion_detector_load()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_recycle(task=None, **kwargs) -> None:
+    # What Django does around each web request, around each task: a connection past CONN_MAX_AGE, broken
+    # or left in a failed state is closed, a healthy one kept (CELERY_DB_REUSE_MAX stops Celery closing
+    # them all). Not for a task run in-process (eager): it runs inside the caller's request, maybe in its
+    # transaction, whose connection is the request's to manage.
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 def load_project_dotenv() -> None:

@@ -267,6 +267,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection before and after each task unless this is set
+# (celery/fixups/django.py, close_database): CONN_MAX_AGE never applied in a worker, and each task paid a
+# new PostgreSQL connection (issue 15: ~17 ms of PostgreSQL CPU a capture). Set, the fixup closes them only
+# every this many tasks; cloudscendo.celery closes them around each task as Django does around a request
+# (past CONN_MAX_AGE, unusable, or after an error).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 # A CSV import of a large catalogue runs longer than any other task.
@@ -473,6 +479,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 
 # Transient backend errors retry after 5, 10, 20... s (random jitter below that), capped at 300 s,
 # which stays under the broker's visibility_timeout above.
+# The longest a status request waits for its capture to end (?wait=, a long poll): under gunicorn's
+# timeout (gunicorn.conf.py, 30 s) and the 60 s idle timeout of nginx and AWS load balancers.
+CAPTURE_STATUS_MAX_WAIT = env_int("CAPTURE_STATUS_MAX_WAIT", 25, minimum=0)
 CAPTURE_RETRY_BACKOFF_SECONDS = env_int("CAPTURE_RETRY_BACKOFF_SECONDS", 5, minimum=1)
 CAPTURE_MAX_RETRIES = env_int("CAPTURE_MAX_RETRIES", 6, minimum=0)
 CELERY_BEAT_SCHEDULE["accounts-guests-sweep"] = {"task": "accounts.tasks.guests_sweep_task", "schedule": 600.0}

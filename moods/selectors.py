@@ -2,6 +2,7 @@
 corrected the model."""
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.models import User
+from moods import notify
 from moods.models import Emotion, MoodCapture
 
 Status = MoodCapture.Status
@@ -20,6 +22,22 @@ PENDING = (Status.AWAITING_UPLOAD, Status.QUEUED, Status.ANALYSING)
 def capture_get(*, user: User, capture_id: int) -> MoodCapture:
     """The user's own capture; raise Http404 for anyone else's, so its existence is not revealed."""
     return get_object_or_404(MoodCapture, id=capture_id, user=user)
+
+
+def capture_get_ended(*, user: User, capture_id: int, wait: float) -> MoodCapture:
+    """The user's capture once it is no longer pending, or as it is after `wait` seconds (a long poll);
+    Http404 as capture_get."""
+    if wait <= 0:
+        return capture_get(user=user, capture_id=capture_id)
+    deadline = time.monotonic() + wait
+    # Subscribed before the read: an end published between the two is not missed. The page asks
+    # only while its capture is pending, so the subscription is rarely wasted.
+    with notify.capture_ended_subscription(capture_id) as ended:
+        capture = capture_get(user=user, capture_id=capture_id)
+        while capture.status in PENDING and (left := deadline - time.monotonic()) > 0:
+            ended.wait(left)
+            capture.refresh_from_db()
+    return capture
 
 
 def capture_is_uncertain(*, capture: MoodCapture) -> bool:
@@ -77,7 +95,7 @@ def capture_faces(*, capture: MoodCapture) -> list[dict]:
 
 
 def capture_status(*, capture: MoodCapture) -> dict:
-    """The JSON the capture page polls."""
+    """The JSON the capture page waits on (status "done" comes with the capture's first song list)."""
     return {
         "id": capture.id,
         "source": capture.source,

@@ -3,7 +3,7 @@
 import datetime
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from cloudscendo.commit import on_commit_robust
-from moods import photos, selectors, stored
+from moods import notify, photos, selectors, stored
 from moods.device import DeviceReading
 from moods.emotion import Analysis, BackendUnavailable, InputRejected, get_detector
 from moods.models import LOCAL_FIELDS, Emotion, MoodCapture
@@ -26,11 +26,13 @@ logger = logging.getLogger(__name__)
 
 Status = MoodCapture.Status
 
-# Dotted paths of callables `(*, capture_id: int) -> None`, called after commit
-# once a capture is done (analysed with a face, or a mood picked by hand).
-# Named by path so this module imports no music code; today the one hook queues
-# the capture's first song list.
-ANALYSIS_DONE_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_enqueue",)
+# Dotted paths of callables `(*, capture: MoodCapture) -> Callable[[], None]`, given a capture about to be
+# done (its reading set, not stored yet): each prepares what the page shows with the reading and returns
+# the function that stores it, which runs inside the transaction that marks the capture done. Today the
+# one hook ranks the capture's first song list: "done" always comes with its songs, in one commit, so the
+# page waits on one state and no second task or race builds a second list (issue 15). Named by path so
+# this module imports no music code.
+DONE_HOOKS: tuple[str, ...] = ("music.services.capture_first_list",)
 # Called after a listener corrects a reading, with the capture's id, once the correction is committed.
 CORRECTION_HOOKS: tuple[str, ...] = ("music.services.capture_recommendations_correct",)
 
@@ -52,13 +54,15 @@ def capture_create_from_photo(*, user: User, photo: bytes, source: str, group: b
     jpeg = photos.photo_clean(data=photo, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)
     name = _photo_store(jpeg)
     try:
-        with transaction.atomic():
-            capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
-                                                 strategy=strategy or user.strategy)
-            on_commit_robust(_enqueue, capture.id)
+        # One INSERT in autocommit, no transaction around it: one statement, not three.
+        capture = MoodCapture.objects.create(user=user, image=name, source=source, group=group,
+                                             strategy=strategy or user.strategy)
     except BaseException:
         default_storage.delete(name)  # no row, no file
         raise
+    on_commit_robust(_enqueue, capture.id)  # at once, unless a caller's transaction is still open
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # the analysis ran in-process just now: answer with its end
+        capture.refresh_from_db()
     return capture
 
 
@@ -80,17 +84,14 @@ def _photo_discard(name: str) -> None:
 
 
 def capture_create_manual(*, user: User, emotion: str, strategy: str | None = None) -> MoodCapture:
-    """Record a mood picked by hand, done at once (the done hooks fire after commit); strategy: the user's if None."""
+    """Record a mood picked by hand, done at once with its songs (the done hooks); strategy: the user's if None."""
     if emotion not in Emotion.values:
         raise ValueError(f"unknown emotion {emotion!r}")
     now = timezone.now()
-    with transaction.atomic():
-        capture = MoodCapture.objects.create(
-            user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
-            scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
-            strategy=strategy or user.strategy, started_at=now, finished_at=now)
-        on_commit_robust(_done_hooks_run, capture.id)
-    return capture
+    return _done_create(MoodCapture(
+        user=user, source=MoodCapture.Source.MANUAL, status=Status.DONE, emotion=emotion, confidence=100.0,
+        scores={name: 100.0 if name == emotion else 0.0 for name in Emotion.values}, backend="manual",
+        strategy=strategy or user.strategy, started_at=now, finished_at=now))
 
 
 def capture_queue_uploaded(*, capture_id: int) -> bool:
@@ -105,7 +106,7 @@ def capture_queue_uploaded(*, capture_id: int) -> bool:
 
 def capture_create_from_device(*, user: User, reading: DeviceReading, strategy: str | None = None) -> MoodCapture:
     """Record a reading made in the listener's browser (a snapshot's faces, or a kept live session's timeline),
-    done at once: there is no photo to analyse or keep. The done hooks fire after commit."""
+    done at once with its songs (the done hooks): there is no photo to analyse or keep."""
     if reading.timeline:
         source, result = MoodCapture.Source.LIVE, reading_from_timeline(samples=list(reading.timeline))
     else:
@@ -118,12 +119,19 @@ def capture_create_from_device(*, user: User, reading: DeviceReading, strategy: 
 
 def _capture_done(*, user: User, source: str, result: Reading, model: str, timeline: list, strategy: str):
     now = timezone.now()
+    return _done_create(MoodCapture(
+        user=user, source=source, status=Status.DONE, emotion=result.emotion, confidence=result.confidence,
+        scores=result.scores, face_count=result.face_count, faces=result.faces, timeline=timeline,
+        backend="device", model=model, strategy=strategy, started_at=now, finished_at=now))
+
+
+def _done_create(capture: MoodCapture) -> MoodCapture:
+    # Ranked before the transaction, stored in it: the capture and its songs appear together.
+    stores = _done_hooks_prepare(capture)
     with transaction.atomic():
-        capture = MoodCapture.objects.create(
-            user=user, source=source, status=Status.DONE, emotion=result.emotion, confidence=result.confidence,
-            scores=result.scores, face_count=result.face_count, faces=result.faces, timeline=timeline,
-            backend="device", model=model, strategy=strategy, started_at=now, finished_at=now)
-        on_commit_robust(_done_hooks_run, capture.id)
+        capture.save(force_insert=True)
+        for store in stores:
+            store()
     return capture
 
 
@@ -137,9 +145,8 @@ def _enqueue(capture_id: int) -> None:
         logger.warning("broker unreachable: capture %s stays queued for the sweeper", capture_id, exc_info=True)
 
 
-def _done_hooks_run(capture_id: int) -> None:
-    for path in ANALYSIS_DONE_HOOKS:
-        import_string(path)(capture_id=capture_id)
+def _done_hooks_prepare(capture: MoodCapture) -> list[Callable[[], None]]:
+    return [import_string(path)(capture=capture) for path in DONE_HOOKS]
 
 
 class CorrectionRefused(Exception):
@@ -237,31 +244,36 @@ def _reading_store(capture: MoodCapture, analysis: Analysis) -> None:
     status = Status.DONE if reading.emotion else Status.NO_FACE
     unreadable = reading.face_count and not reading.emotion
     error = "A face was found but its expression could not be read." if unreadable else ""
+    capture.status, capture.emotion = status, reading.emotion  # what the done hooks read
+    stores = _done_hooks_prepare(capture) if status == Status.DONE else []
+    photo = capture.image.name
+    kept = {} if capture.user.keep_images else {"image": ""}  # a photo not kept goes in the same write
     with transaction.atomic():
         stored = MoodCapture.objects.filter(id=capture.id, status=Status.ANALYSING).update(
             status=status, emotion=reading.emotion, confidence=reading.confidence, scores=reading.scores,
             face_count=reading.face_count, faces=reading.faces, backend=settings.EMOTION_BACKEND,
-            model=analysis.model, error=error, finished_at=timezone.now())
-        if stored and status == Status.DONE:
-            on_commit_robust(_done_hooks_run, capture.id)
-    if stored and not capture.user.keep_images:
-        _image_discard(capture)
+            model=analysis.model, error=error, finished_at=timezone.now(), **kept)
+        if not stored:  # deleted, or ended by someone else meanwhile: store nothing more
+            return
+        for store in stores:
+            store()
+        if kept:
+            _files_delete_on_commit([photo])
+        on_commit_robust(notify.capture_ended_publish, capture.id)
 
 
 def capture_fail(*, capture_id: int, message: str) -> bool:
     """End a queued or analysing capture as failed with a message for the user; return whether it changed."""
-    return MoodCapture.objects.filter(id=capture_id, status__in=(Status.QUEUED, Status.ANALYSING)).update(
+    failed = MoodCapture.objects.filter(id=capture_id, status__in=(Status.QUEUED, Status.ANALYSING)).update(
         status=Status.FAILED, error=message[:500], finished_at=timezone.now()) == 1
+    if failed:
+        on_commit_robust(notify.capture_ended_publish, capture_id)
+    return failed
 
 
 def capture_give_up(*, capture_id: int) -> bool:
     """End a capture whose analysis ran out of retries or crashed; return whether it changed."""
     return capture_fail(capture_id=capture_id, message=GAVE_UP_MESSAGE)
-
-
-def _image_discard(capture: MoodCapture) -> None:
-    MoodCapture.objects.filter(id=capture.id).update(image="")
-    _files_delete_on_commit([capture.image.name])
 
 
 def _files_delete_on_commit(names: Iterable[str]) -> None:

@@ -193,11 +193,23 @@ def capture_detail(request, capture_id: int):
     return render(request, "moods/detail.html", context)
 
 
+def _wait_seconds(text: str) -> float | None:
+    try:
+        wait = float(text)
+    except ValueError:
+        return None
+    return min(wait, settings.CAPTURE_STATUS_MAX_WAIT) if wait >= 0 else None  # nan >= 0 is False too
+
+
 @never_cache
 @login_required
 @require_GET
 def capture_status(request, capture_id: int):
-    capture = selectors.capture_get(user=request.user, capture_id=capture_id)
+    """The capture's status JSON; with ?wait=<seconds>, held while it is pending, up to CAPTURE_STATUS_MAX_WAIT."""
+    wait = _wait_seconds(request.GET.get("wait", "0"))
+    if wait is None:
+        return JsonResponse({"detail": "wait is a number of seconds, 0 or more."}, status=400)
+    capture = selectors.capture_get_ended(user=request.user, capture_id=capture_id, wait=wait)
     return JsonResponse(selectors.capture_status(capture=capture))
 
 

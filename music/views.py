@@ -24,9 +24,9 @@ def _capture(request, capture_id: int) -> MoodCapture:
 @require_GET
 def capture_songs(request, capture_id: int):
     capture = _capture(request, capture_id)
-    playlist = recommendations.capture_playlist_ensure(capture=capture)
-    playlist.refresh_from_db()  # built at commit when tasks run in-process
-    return render(request, "music/capture_songs.html", {"capture": capture, "playlist": playlist,
+    current = _songs_current(capture)
+    playlist = current[0]
+    return render(request, "music/capture_songs.html", {"capture": capture, "playlist": playlist, "current": current,
                                                         "strategies": Strategy.choices,
                                                         "search_form": SearchForm(initial={"q": playlist.query})})
 
@@ -35,10 +35,19 @@ def capture_songs(request, capture_id: int):
 @login_required
 @require_GET
 def capture_songs_list(request, capture_id: int):
-    """The song list alone, for the capture page's script (and for polling while it builds)."""
+    """The song list alone, for the capture page's script (and for polling while a new list builds)."""
     capture = _capture(request, capture_id)
-    recommendations.capture_playlist_ensure(capture=capture)
-    return render(request, "music/_recommendations.html", {"capture": capture})
+    return render(request, "music/_recommendations.html", {"capture": capture, "current": _songs_current(capture)})
+
+
+def _songs_current(capture: MoodCapture) -> tuple:
+    # A done capture has its first list (built with the reading); one made before that may not.
+    playlist, songs = selectors.capture_songs_current(capture_id=capture.id)
+    if playlist is None:
+        playlist = recommendations.capture_playlist_ensure(capture=capture)
+        playlist.refresh_from_db()  # built at commit when tasks run in-process
+        songs = selectors.playlist_songs(playlist_id=playlist.id)
+    return playlist, songs
 
 
 @login_required

@@ -69,5 +69,6 @@ def test_with_the_database_down_requests_answer_503_and_save_nothing_then_succee
     assert (MoodCapture.objects.count(), ImportJob.objects.count(), stored_files()) == (0, 0, [])
 
     # when it is back, the same requests succeed
-    assert [answer.status_code for answer in _requests(client, api)] == [302, 202, 302]
+    # (tasks in-process here: the API upload is read before it answers, 201)
+    assert [answer.status_code for answer in _requests(client, api)] == [302, 201, 302]
     assert MoodCapture.objects.count() == 2 and ImportJob.objects.count() == 1

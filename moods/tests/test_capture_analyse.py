@@ -16,15 +16,15 @@ pytestmark = pytest.mark.django_db
 DONE_CALLS: list[int] = []
 
 
-def record_done(*, capture_id: int) -> None:
-    """A done hook like the music app's."""
-    DONE_CALLS.append(capture_id)
+def record_done(*, capture):
+    """A done hook like the music app's: what it returns runs inside the transaction that ends the capture."""
+    return lambda: DONE_CALLS.append(capture.id)
 
 
 @pytest.fixture
 def done_calls(monkeypatch):
     DONE_CALLS.clear()
-    monkeypatch.setattr(services, "ANALYSIS_DONE_HOOKS", (f"{__name__}.record_done",))
+    monkeypatch.setattr(services, "DONE_HOOKS", (f"{__name__}.record_done",))
     return DONE_CALLS
 
 

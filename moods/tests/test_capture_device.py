@@ -18,8 +18,9 @@ FROWN = [1.0, 70.0, 4.0, None, 5.0, 0.0, 19.0, 1.0]
 done_calls: list[int] = []
 
 
-def record_done(*, capture_id: int) -> None:
-    done_calls.append(capture_id)
+def record_done(*, capture):
+    """A done hook like the music app's: what it returns runs inside the transaction that ends the capture."""
+    return lambda: done_calls.append(capture.id)
 
 
 def _post(client, url: str, body) -> tuple[int, dict]:
@@ -37,7 +38,7 @@ def listener(client):
 def test_a_device_reading_is_saved_done_with_its_faces_model_and_no_photo_and_its_songs_are_queued(
         client, listener, monkeypatch, django_capture_on_commit_callbacks):
     done_calls.clear()
-    monkeypatch.setattr(services, "ANALYSIS_DONE_HOOKS", (f"{__name__}.record_done",))
+    monkeypatch.setattr(services, "DONE_HOOKS", (f"{__name__}.record_done",))
     faces = [{"box": [0.1, 0.2, 0.1, 0.1], "scores": FROWN}, {"box": [0.4, 0.1, 0.3, 0.4], "scores": SMILE}]
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,14 +11,15 @@ pytestmark = pytest.mark.django_db
 done_calls: list[int] = []  # capture ids seen by record_done
 
 
-def record_done(*, capture_id: int) -> None:
-    done_calls.append(capture_id)
+def record_done(*, capture):
+    """A done hook like the music app's: what it returns runs inside the transaction that ends the capture."""
+    return lambda: done_calls.append(capture.id)
 
 
 def test_picking_a_mood_without_javascript_records_it_and_redirects_to_the_result(
         client, monkeypatch, django_capture_on_commit_callbacks):
     done_calls.clear()
-    monkeypatch.setattr(services, "ANALYSIS_DONE_HOOKS", (f"{__name__}.record_done",))
+    monkeypatch.setattr(services, "DONE_HOOKS", (f"{__name__}.record_done",))
     user = UserFactory(strategy="uplift")
     client.force_login(user)
 

@@ -16,7 +16,7 @@ from PIL import Image
 from storages.backends.s3 import S3Storage
 
 from accounts.tests.factories import UserFactory
-from moods import photos, services, uploads
+from moods import notify, photos, services, uploads
 from moods.emotion import BackendUnavailable
 from moods.models import MoodCapture
 from moods.tests.images import astronaut_jpeg, encoded
@@ -313,7 +313,9 @@ def test_a_rejected_upload_is_deleted_and_the_capture_fails_saying_why(client, s
     capture.refresh_from_db()
     assert (capture.status, capture.error, capture.image.name) == ("failed", message, "")
     assert _keys(s3_server) == []
-    assert callbacks == []  # no songs for a failed capture
+    # no songs for a failed capture: after commit only its end is published, for the page's long poll
+    assert [(callback.func, callback.args) for callback in callbacks] == [(notify.capture_ended_publish, (capture.id,))]
+    assert not capture.playlists.exists()
 
 
 def test_cleaning_twice_after_a_worker_died_leaves_one_clean_copy(client, s3_server):

@@ -2,13 +2,16 @@
 
 import dataclasses
 import datetime
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Player
+from cloudscendo.commit import on_commit_robust
 from moods.models import MoodCapture
 from music import selectors
 from music.models import Playlist, Recommendation, Track
@@ -16,14 +19,51 @@ from music.ranking import Pick, picks_ordered
 from music.search import BackendUnavailable, SearchQuery, get_search
 from music.services import enqueue, sweeper
 
+logger = logging.getLogger(__name__)
+
 Status = Playlist.Status
 ACTIVE = (Status.QUEUED, Status.BUILDING)
 GAVE_UP_MESSAGE = "We could not build this list just now. Please try again."
 
 
+def capture_first_list(*, capture: MoodCapture) -> Callable[[], None]:
+    """Rank the first song list of a capture about to be marked done (reads only); return the function that
+    stores it, which the moods app calls inside the transaction that marks the capture done.
+
+    So a capture is never seen done without its list, and the list costs no second task. A ranking that
+    fails on anything but a lost database (which the caller's task retries) stores a failed list instead,
+    which the listener can retry: the reading is kept either way.
+    """
+    now = timezone.now()
+    playlist = Playlist(capture=capture, user_id=capture.user_id, emotion=capture.emotion, strategy=capture.strategy,
+                        status=Status.READY, source=Playlist.Source.FEATURES, attempts=1, started_at=now)
+    felt = capture.source == MoodCapture.Source.MANUAL
+    request = selectors.ListRequest(emotion=capture.emotion, strategy=capture.strategy, user_id=capture.user_id,
+                                    why="close to how you feel" if felt else "close to how you look")
+    try:
+        picks = selectors.recommendations_compute(request)
+    except DatabaseError:
+        raise
+    except Exception:  # any other failure is a bug in ranking: it must not lose the reading
+        logger.exception("first list of capture %s: ranking failed, stored as failed", capture.id)
+        playlist.status, playlist.error, picks = Status.FAILED, GAVE_UP_MESSAGE, []
+
+    def store() -> None:
+        playlist.save(force_insert=True)  # the capture has its id by now (a manual one is created just before)
+        Recommendation.objects.bulk_create(
+            Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
+                           track_id=pick.candidate.id, rank=rank, score=pick.score, reason=pick.reason[:200])
+            for rank, pick in enumerate(picks, start=1))
+        if picks:
+            prefer_youtube = capture.user.player == Player.YOUTUBE
+            on_commit_robust(_videos_enqueue, [pick.candidate.id for pick in picks], prefer_youtube)
+
+    return store
+
+
 def capture_recommendations_enqueue(*, capture_id: int) -> None:
-    """Queue the first song list of a finished capture (the moods app calls this when analysis is done),
-    unless the songs page already asked for it."""
+    """Queue the first song list of a finished capture that has none (a capture made before lists were built
+    with the reading), unless the songs page already asked for it."""
     capture = MoodCapture.objects.get(id=capture_id)
     if capture.status == MoodCapture.Status.DONE and capture.emotion:
         capture_playlist_ensure(capture=capture)
@@ -148,7 +188,7 @@ def playlist_build(*, playlist_id: int) -> None:
             Recommendation(playlist=playlist, capture_id=playlist.capture_id, user_id=playlist.user_id,
                            track_id=pick.candidate.id, rank=rank, score=pick.score, reason=pick.reason[:200])
             for rank, pick in enumerate(picks, start=1))
-    _videos_enqueue([pick.candidate.id for pick in picks], prefer_youtube=playlist.user.player == Player.YOUTUBE)
+    _videos_enqueue([pick.candidate.id for pick in picks], playlist.user.player == Player.YOUTUBE)
 
 
 def _claim(playlist_id: int) -> bool:
@@ -180,7 +220,7 @@ def playlists_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int
         enqueue=lambda playlist_id: enqueue.playlist_build_enqueue(playlist_id=playlist_id), now=now)
 
 
-def _videos_enqueue(track_ids: list[int], *, prefer_youtube: bool) -> None:
+def _videos_enqueue(track_ids: list[int], prefer_youtube: bool) -> None:
     from music.services.videos import tracks_videos_enqueue
 
     tracks_videos_enqueue(track_ids=track_ids, prefer_youtube=prefer_youtube)
@@ -213,7 +253,7 @@ def recommendation_feedback_set(*, recommendation_id: int, user_id: int, feedbac
         song.save(update_fields=["feedback", "feedback_at"])
         replacement = _replace(song) if feedback == Recommendation.Feedback.DISLIKE else None
     if replacement:
-        _videos_enqueue([replacement.track_id], prefer_youtube=song.user.player == Player.YOUTUBE)
+        _videos_enqueue([replacement.track_id], song.user.player == Player.YOUTUBE)
     return FeedbackResult(song, replacement)
 
 

@@ -1,9 +1,13 @@
-// Capture page: webcam snapshot, sending without a reload, and polling the capture's status.
+// Capture page: webcam snapshot, sending without a reload, and waiting on the capture's status.
 // Without JavaScript the forms post normally and the server redirects to the capture's page.
 (function () {
   "use strict";
 
-  const POLL_MS = 400;
+  // The status request is a long poll: the server holds it until the capture ends (done with its songs,
+  // no face, failed) or up to this many seconds (it caps them at CAPTURE_STATUS_MAX_WAIT), so a new one
+  // follows an answer at once. After a lost connection the next try waits RETRY_MS.
+  const WAIT_SECONDS = 25;
+  const RETRY_MS = 2000;
   const result = document.getElementById("capture-result");
   const statusLine = document.getElementById("capture-status");
   const reading = document.getElementById("capture-reading");
@@ -164,14 +168,14 @@
     result.scrollIntoView({block: "start"});
   }
 
-  function poll(url) {
-    fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"})
-      .then(function (response) { return response.json(); })
+  function wait(url) {
+    fetch(url + "?wait=" + WAIT_SECONDS, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (capture) {
-        if (capture.pending) { show(capture); setTimeout(poll, POLL_MS, url); return; }
+        if (capture.pending) { show(capture); wait(url); return; }
         show(capture).then(grid ? reveal : function () {});
       })
-      .catch(function () { say("Lost contact with the server; retrying…"); setTimeout(poll, POLL_MS * 5, url); });
+      .catch(function () { say("Lost contact with the server; retrying…"); setTimeout(wait, RETRY_MS, url); });
   }
 
   // --- Sending -------------------------------------------------------------------
@@ -194,7 +198,7 @@
       .then(function (answer) {
         if (!answer.ok) { say(""); result.hidden = true; onError(answer.body.detail); return; }
         show(answer.body).then(reveal);
-        if (answer.body.pending) setTimeout(poll, POLL_MS, answer.body.status_url);
+        if (answer.body.pending) wait(answer.body.status_url);
       })
       .catch(function () { onError("The photo could not be sent. Check your connection and try again."); });
   }
@@ -306,6 +310,6 @@
     enhanceForms();
     enhanceCamera();
   } else if (result && result.dataset.statusUrl) {
-    poll(result.dataset.statusUrl);
+    wait(result.dataset.statusUrl);
   }
 })();
