@@ -47,7 +47,9 @@ def run(script: Path, code: Path | None = None) -> dict:
     """One script's report; code: the tree to measure with it (bench/common.py's BENCH_CODE), else this one."""
     print(f"== {script.name}" + (f" on {code}" if code else ""), flush=True)
     env = {**os.environ, **({"BENCH_CODE": str(code)} if code else {})}
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True,
+    # The measured tree is also the working directory: Celery (and Python's -c / -m) put it first on sys.path,
+    # so a baseline run must not import this checkout's modules beside the old code.
+    result = subprocess.run([sys.executable, str(script)], cwd=code or ROOT, env=env, capture_output=True, text=True,
                             check=False)
     sys.stderr.write(result.stderr[-4000:])
     if result.returncode != 0:
