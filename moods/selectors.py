@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from moods import notify
 from moods.models import Emotion, MoodCapture
+from moods.stored import photo_showable
 
 Status = MoodCapture.Status
 PENDING = (Status.AWAITING_UPLOAD, Status.QUEUED, Status.ANALYSING)
@@ -110,7 +111,7 @@ def capture_status(*, capture: MoodCapture) -> dict:
         "group": capture.group,
         "faces": capture_faces(capture=capture),
         # The private photo, through the permission-checked view; empty once it was not kept.
-        "photo_url": reverse("capture_photo", args=[capture.id]) if capture.image else "",
+        "photo_url": reverse("capture_photo", args=[capture.id]) if photo_showable(capture.image.name) else "",
         "uncertain": capture_is_uncertain(capture=capture),
         "correction": capture.correction,
         "correction_label": capture.get_correction_display() if capture.correction else "",

@@ -139,3 +139,17 @@ def test_a_visitor_is_sent_to_the_login_page(client):
 
     for path in ["/capture/", f"/captures/{capture.id}/", f"/captures/{capture.id}/status"]:
         assert client.get(path)["Location"].startswith("/accounts/login/")
+
+
+def test_a_direct_upload_still_being_checked_shows_no_photo_link(client):
+    # Its photo is a raw upload until the worker cleans it, and the photo view refuses raw uploads:
+    # the page and the status must not point at it (a broken image), only at the clean copy.
+    capture = MoodCaptureFactory(image="uploads/0123abcd", status=MoodCapture.Status.QUEUED)
+    client.force_login(capture.user)
+
+    page = client.get(f"/captures/{capture.id}/").content.decode()
+    status = client.get(f"/captures/{capture.id}/status").json()
+
+    assert 'class="capture-photo"' not in page
+    assert status["photo_url"] == ""
+    assert client.get(f"/captures/{capture.id}/photo").status_code == 404
