@@ -501,6 +501,8 @@ YOUTUBE_TIMEOUT_SECONDS = env_float("YOUTUBE_TIMEOUT_SECONDS", 10.0, minimum=1, 
 # https://developers.google.com/youtube/v3/determine_quota_cost (raise both after a quota extension).
 YOUTUBE_SEARCH_DAILY_LIMIT = env_int("YOUTUBE_SEARCH_DAILY_LIMIT", 100)
 YOUTUBE_DAILY_UNITS = env_int("YOUTUBE_DAILY_UNITS", 10_000)
+# Video searches a second, across every worker (a token bucket in Redis, cloudscendo/ratelimit.py).
+YOUTUBE_SEARCH_RATE = env_float("YOUTUBE_SEARCH_RATE", 2.0, minimum=0.1, maximum=100)
 # YouTube API data must be refreshed within 30 days (Developer Policies III.E.4): re-check daily.
 CELERY_BEAT_SCHEDULE["music-requeue-stuck-playlists"] = {
     "task": "music.tasks.playlists_requeue_stuck_task", "schedule": 60.0,

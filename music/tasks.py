@@ -40,7 +40,8 @@ def playlists_requeue_stuck_task() -> None:
     recommendations.playlists_requeue_stuck()
 
 
-@shared_task(**RETRY, autoretry_for=(VideosUnavailable, *DATABASE_LOST), rate_limit="2/s")
+# Paced inside (music.services.videos, YOUTUBE_SEARCH_RATE), not by Celery's rate_limit: see there.
+@shared_task(**RETRY, autoretry_for=(VideosUnavailable, *DATABASE_LOST))
 def track_videos_resolve_task(track_ids: list[int]) -> None:
     video_services.videos_resolve_unknown(track_ids=track_ids)
 

@@ -8,10 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Player
+from cloudscendo import ratelimit
 from music import selectors
 from music.models import QuotaDay, QuotaPause, Track
 from music.services import enqueue
-from music.videos import InputRejected, QuotaExceeded, get_videos, quota_day
+from music.videos import BackendUnavailable, InputRejected, QuotaExceeded, get_videos, quota_day
 
 PAUSE = "youtube"  # the name of the QuotaPause row and of the QuotaDay rows
 # YouTube API Services Developer Policies III.E.4: API data is refreshed or deleted within 30 days.
@@ -88,6 +89,21 @@ def tracks_videos_look_up_again(*, track_ids: Iterable[int]) -> int:
     return tracks_videos_enqueue(track_ids=ids, prefer_youtube=True)  # a curator chose these songs
 
 
+SEARCH_TURN_MAX_WAIT_SECONDS = 1.0  # a worker child sleeps at most this long for its turn
+
+
+def _search_turn_wait() -> None:
+    # Searches are paced by one bucket shared by every worker (YOUTUBE_SEARCH_RATE a second). This was
+    # Celery's rate_limit on the task, which a worker obeys by holding the message: with acks_late and a
+    # prefetch of one per child, held look-ups kept a worker that also takes the analysis queue (the
+    # Procfile's) from starting the next analysis. A turn further than a short wait away is retried later.
+    try:
+        ratelimit.slot_take("youtube-search", rate=settings.YOUTUBE_SEARCH_RATE,
+                            max_wait=SEARCH_TURN_MAX_WAIT_SECONDS)
+    except (ratelimit.RateLimited, ratelimit.LimiterUnavailable) as error:
+        raise BackendUnavailable(f"YouTube searches are paced ({error}).") from error
+
+
 def track_video_resolve(*, track_id: int) -> str:
     """Look up one track's video unless done, paused or over today's budget; return its video state.
 
@@ -96,6 +112,7 @@ def track_video_resolve(*, track_id: int) -> str:
     track = Track.objects.get(id=track_id)
     if track.video_state != Track.VideoState.UNKNOWN or not get_videos().resolves or video_pause_until():
         return track.video_state
+    _search_turn_wait()
     if not video_budget_spend(search_calls=1, units=SEARCH_UNITS):
         return track.video_state  # the song keeps its search link; the budget renews at midnight Pacific
     try:

@@ -49,6 +49,7 @@ def youtube(settings, monkeypatch):
 
     settings.VIDEO_BACKEND, settings.YOUTUBE_API_KEY = "youtube", "test-key"
     settings.YOUTUBE_SEARCH_DAILY_LIMIT, settings.YOUTUBE_DAILY_UNITS = 100, 10_000
+    settings.YOUTUBE_SEARCH_RATE = 100  # searches are paced (2/s by default): tests must not wait for turns
 
     def use(http):
         monkeypatch.setattr(YouTubeVideos, "http_factory", staticmethod(lambda: http))

@@ -126,3 +126,26 @@ def test_the_offline_backend_looks_nothing_up(settings):
 
     assert video_services.track_video_resolve(track_id=track.id) == "unknown"
     assert video_services.tracks_videos_enqueue(track_ids=[track.id], prefer_youtube=True) == 0
+
+
+def test_a_look_up_whose_turn_is_far_off_is_retried_later_and_spends_no_budget(youtube, settings, monkeypatch):
+    # The shared bucket paces searches; a worker does not hold the look-up (or its slot) while it waits.
+    from cloudscendo import ratelimit
+    from music.models import QuotaDay
+
+    monkeypatch.setattr(ratelimit, "_local_buckets", {})  # this test's bucket, gone after it
+    youtube(HttpMockSequence([]))  # any call to YouTube would fail with IndexError
+    settings.YOUTUBE_SEARCH_RATE = 0.1  # one search every 10 s
+    track = TrackFactory()
+    ratelimit.slot_take("youtube-search", rate=0.1, max_wait=10)  # another worker just took the turn
+
+    with pytest.raises(BackendUnavailable, match="paced"):
+        video_services.track_video_resolve(track_id=track.id)
+
+    assert Track.objects.values_list("video_state", flat=True).get() == "unknown"
+    assert not QuotaDay.objects.filter(search_calls__gt=0).exists()
+
+
+def test_the_look_up_task_is_not_rate_limited_by_celery():
+    # Celery's rate_limit held messages inside the worker (see music.services.videos._search_turn_wait).
+    assert track_videos_resolve_task.rate_limit is None
