@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 # Enough for the face models: halving keeps more than 960 px of a larger photo, about what the
 # local reader decodes of any photo (emotion/local.py, DECODE_LONG_SIDE), and Rekognition finds faces
-# from 40 px in 1920x1080; a stored photo stays under ~300 KB.
+# from 40 px in 1920x1080; a stored photo stays a few hundred KB.
 MAX_SIDE = 1920
 JPEG_QUALITY = 85
 # The most memory one decode may take (issue 13): a 1.6 KB PNG declaring 6320x6320 RGBA pixels would
@@ -57,11 +57,10 @@ def upload_messages(*, max_bytes: int, max_pixels: int) -> dict[str, str]:
 def photo_clean(*, data: bytes, max_bytes: int, max_pixels: int) -> bytes:
     """Return a clean JPEG made from an uploaded JPEG, PNG or WebP; raise PhotoRejected."""
     _check_bytes(data, max_bytes)
-    image = _opened(data, max_pixels)
-    # Turned first, while the upload's EXIF is still at hand: a lossless turn of a JPEG's pixels already
-    # halved in the DCT (a PNG or WebP is turned whole: uncommon as large photos).
+    image = _fitted(_opened(data, max_pixels))
+    # A lossless turn of the pixels kept, before _flattened, whose new image would not hold the upload's EXIF.
     ImageOps.exif_transpose(image, in_place=True)
-    return _encoded(_flattened(_fitted(image)))
+    return _encoded(_flattened(image))
 
 
 def _check_bytes(data: bytes, max_bytes: int) -> None:

@@ -68,6 +68,19 @@ def test_a_12_mp_jpeg_is_decoded_straight_at_the_size_kept_and_never_resampled(m
     assert set(decoded) == {(1000, 750)} and stored.size == (1000, 750)
 
 
+def test_a_large_sideways_png_with_transparency_is_halved_then_turned_by_its_exif():
+    picture = Image.new("RGBA", (2400, 1200), (255, 255, 255, 255))
+    picture.paste((255, 0, 0, 255), (0, 0, 300, 300))  # a red mark in the top-left corner as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+
+    stored = _cleaned(encoded(picture, "PNG", exif=exif.tobytes()))
+
+    assert (stored.size, stored.mode) == ((600, 1200), "RGB")
+    red = stored.getpixel((600 - 20, 20))  # the mark, now top-right
+    assert red[0] > 200 and red[1] < 60
+
+
 def test_a_large_palette_png_is_halved_on_white_with_its_own_colours():
     picture = Image.new("RGBA", (2400, 1200), (0, 0, 0, 0))
     picture.paste((255, 0, 0, 255), (0, 0, 1200, 1200))  # left half red, right half transparent
