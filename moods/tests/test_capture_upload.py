@@ -140,11 +140,11 @@ def test_the_stored_photo_is_upright_shrunk_and_has_no_metadata(client):
     stored = default_storage.open(MoodCapture.objects.get().image.name).read()
     image = Image.open(io.BytesIO(stored))
     assert image.format == "JPEG"
-    assert image.size == (960, 1920)  # turned upright, long side 1920
+    assert image.size == (600, 1200)  # turned upright, halved until its long side is at most 1920
     assert dict(image.getexif()) == {}
     assert "exif" not in image.info and "icc_profile" not in image.info
     assert b"PhoneMaker" not in stored and upload[:2000] not in stored
-    assert image.getpixel((900, 50))[0] > 200 and image.getpixel((900, 50))[1] < 60  # the red mark, now top-right
+    assert image.getpixel((570, 50))[0] > 200 and image.getpixel((570, 50))[1] < 60  # the red mark, now top-right
 
 
 def test_a_transparent_png_is_stored_as_a_jpeg_on_white(client):
