@@ -118,6 +118,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
+
 
 class AdminPasswordChangeView(PasswordChangeView):
     """The admin's "change my password", under the same lock-out: Django's own checks the old password
@@ -128,11 +133,6 @@ class AdminPasswordChangeView(PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **admin.site.each_context(self.request)}
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.user_password_changed(user=form.user)
-        return response
 
 
 @login_required

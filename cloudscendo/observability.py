@@ -1,9 +1,11 @@
 """Optional error reporting (Sentry) and tracing (OpenTelemetry): each off unless its variable is set.
 
-Neither SDK is imported unless its variable is set, so a default install neither loads nor needs
-them. CloudscendoConfig.ready() calls observability_setup() in every process (web, worker, beat,
-manage.py). Both SDKs survive the fork of gunicorn's and Celery's pools: Sentry's sender thread and
-OpenTelemetry's batch processor restart in each child.
+Neither Sentry's SDK nor OpenTelemetry's tracing SDK and instrumentations are imported unless their
+variable is set, so a default install neither loads nor sets them up (redis-py 8 imports OpenTelemetry's
+metrics classes on its own, and configures nothing). CloudscendoConfig.ready() calls
+observability_setup() in every process (web, worker, beat, manage.py). Both SDKs survive the fork of
+gunicorn's and Celery's pools: Sentry's sender thread and OpenTelemetry's batch processor restart in
+each child.
 """
 
 from django.conf import settings

@@ -5,7 +5,6 @@ import logging
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 
 from cloudscendo import services
 from cloudscendo.logs import TASK_PUBLISHED_AT
@@ -100,10 +99,3 @@ def test_without_cloudwatch_the_gauges_only_reach_the_debug_log(queues, caplog):
     assert caplog.messages[:2] == ["metric QueueLength {'Queue': 'analysis'} = 0 Count",
                                    "metric OldestMessageAge {'Queue': 'analysis'} = 0.0 Seconds"]
     assert len(caplog.messages) == 8
-
-
-def test_beat_publishes_them_every_minute_and_drops_a_stale_run():
-    entry = django_settings.CELERY_BEAT_SCHEDULE["queue-metrics"]
-
-    assert entry == {"task": "cloudscendo.tasks.queue_metrics_publish_task", "schedule": 60.0,
-                     "options": {"expires": 55}}

@@ -1,5 +1,6 @@
 """Settings are parsed strictly: start-up stops with the variable's name."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -105,12 +106,17 @@ def test_check_deploy_is_clean_with_the_env_file_make_run_prod_writes(tmp_path):
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_queue_metrics_are_scheduled_only_on_a_redis_broker():
-    # They read the broker's Redis lists: on RabbitMQ the task would fail every minute.
-    show = "from django.conf import settings; print(sorted(settings.CELERY_BEAT_SCHEDULE))"
+def test_queue_metrics_are_published_every_minute_on_a_redis_broker_only():
+    # They read the broker's Redis lists: on RabbitMQ the task would fail every minute. A run that waited
+    # in the queue past the next one is dropped (expires).
+    show = ("import json; from django.conf import settings; "
+            "print(json.dumps({name: entry.get('options') for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}),"
+            " json.dumps(settings.CELERY_BEAT_SCHEDULE.get('queue-metrics')), sep='\\n')")
     on_rabbit = _django("shell", "-c", show, CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//")
     on_redis = _django("shell", "-c", show, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
 
     assert on_rabbit.returncode == 0, on_rabbit.stderr
-    assert "'queue-metrics'" not in on_rabbit.stdout and "'moods-requeue-stuck-captures'" in on_rabbit.stdout
-    assert "'queue-metrics'" in on_redis.stdout
+    rabbit_names, rabbit_entry = on_rabbit.stdout.strip().splitlines()[-2:]
+    assert "moods-requeue-stuck-captures" in json.loads(rabbit_names) and json.loads(rabbit_entry) is None
+    assert json.loads(on_redis.stdout.strip().splitlines()[-1]) == {
+        "task": "cloudscendo.tasks.queue_metrics_publish_task", "schedule": 60.0, "options": {"expires": 55}}
