@@ -231,8 +231,9 @@ def cpu_note(label: str, cpu: dict[str, float], captures: int, seen: int) -> str
     total = sum(per[part] for part in CPU_PARTS)
     return (f"CPU per capture, {label} ({captures} captures): web + worker + database {total:.1f} ms = "
             f"gunicorn (master and workers) {per['web']:.1f} + Celery (parent and children) {per['worker']:.1f} "
-            f"+ PostgreSQL ({seen} backends of the scratch database: many more than the processes mean a connection "
-            f"per task, whose last moments between two 50 ms samples go uncounted) {per['database']:.1f} ms; Redis "
+            f"+ PostgreSQL ({seen} backends of the scratch database seen in the run: each web thread and worker child "
+            f"keeps one for CONN_MAX_AGE, a connection per task where that is not so; a backend's CPU after its last "
+            f"50 ms sample goes uncounted, so this is a lower bound) {per['database']:.1f} ms; Redis "
             f"{per['redis']:.1f} ms (INFO cpu of the whole server, which other programs on this machine share); "
             f"the load generator itself {per['client']:.1f} ms.")
 
