@@ -31,7 +31,9 @@ def at_home(page, size: str) -> Clicks:
 def loaded_player(page):
     """The first song's player under the reading, once it is there; it must be on screen as it stands."""
     frame = page.locator("#capture-reading [data-player] iframe")
-    frame.wait_for()
+    # Not a speed check: under `make test` another xdist worker may be running a browser test that keeps a
+    # core busy (the live session reads faces at 5 fps), and Playwright's default 10 s was once not enough.
+    frame.wait_for(timeout=30_000)
     assert frame.get_attribute("src").startswith("https://open.spotify.com/embed/track/")
     wait_for(lambda: in_viewport(page, frame), timeout=5)  # the page scrolls the reading into view itself
     return frame
